@@ -1,0 +1,8 @@
+// Placeholder until this page lands.
+import { Result } from 'antd';
+import { useTranslation } from 'react-i18next';
+
+export default function DataViewPage() {
+  const { t } = useTranslation();
+  return <Result title={t('common.comingSoon')} />;
+}

@@ -1,0 +1,2 @@
+// Vitest set-up shared by component tests.
+export {};

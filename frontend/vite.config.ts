@@ -1,0 +1,33 @@
+// Build config: two entries (the SPA and the light public form page), assets under /assets/.
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+
+const backend = process.env.FORMLOOM_BACKEND ?? 'http://127.0.0.1:5000';
+
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      input: {
+        index: resolve(import.meta.dirname, 'index.html'),
+        public: resolve(import.meta.dirname, 'public.html'),
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': backend,
+      '/healthz': backend,
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});

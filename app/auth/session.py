@@ -1,0 +1,92 @@
+"""Authenticating a request: Bearer API token, or the signed session cookie plus CSRF."""
+from __future__ import annotations
+
+import hmac
+import secrets
+
+import sqlalchemy as sa
+from flask import g, request, session
+
+from app import clock
+from app.auth.actor import Actor
+from app.auth.tokens import token_hash
+from app.errors import Forbidden, Unauthenticated
+from app.extensions import unit_of_work
+from app.i18n import _, negotiate
+from app.models import ApiToken, Membership, UserDepartment
+
+CSRF_COOKIE = "formloom_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _lang() -> str:
+    return negotiate(request.headers.get("Accept-Language"))
+
+
+def _actor_for(s, user_id: str, workspace_id: str, via: str) -> Actor | None:
+    membership = s.scalar(sa.select(Membership).where(Membership.user_id == user_id,
+                                                      Membership.workspace_id == workspace_id))
+    if membership is None:
+        return None
+    departments = tuple(s.scalars(sa.select(UserDepartment.department_id).where(
+        UserDepartment.user_id == user_id, UserDepartment.workspace_id == workspace_id)))
+    return Actor(workspace_id=workspace_id, user_id=user_id, role=membership.role, via=via,
+                 department_ids=departments, lang=_lang())
+
+
+def authenticate() -> Actor:
+    """Return the request's actor (cached on g) or raise Unauthenticated/Forbidden."""
+    if getattr(g, "actor", None) is not None:
+        return g.actor
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        raw = header[7:].strip()
+        with unit_of_work() as s:
+            token = s.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
+            actor = token and _actor_for(s, token.user_id, token.workspace_id, "token")
+            if actor is None:
+                raise Unauthenticated(_("The API token is invalid or revoked",
+                                        "API 令牌无效或已撤销"))
+            token.last_used_at = clock.now()
+    else:
+        user_id, workspace_id = session.get("user_id"), session.get("workspace_id")
+        if not user_id or not workspace_id:
+            raise Unauthenticated(_("Please log in", "请先登录"))
+        with unit_of_work() as s:
+            actor = _actor_for(s, user_id, workspace_id, "session")
+        if actor is None:
+            session.clear()
+            raise Unauthenticated(_("Please log in", "请先登录"))
+        if request.method in UNSAFE_METHODS:
+            check_csrf()
+    g.actor = actor
+    return actor
+
+
+def check_csrf() -> None:
+    expected = session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        raise Forbidden(_("Missing or wrong CSRF token", "缺少或错误的 CSRF 令牌"),
+                        {"reason": "csrf"})
+
+
+def start_session(user_id: str, workspace_id: str) -> str:
+    """Log a user into a workspace; returns the CSRF token the client must echo."""
+    session.clear()
+    session["user_id"] = user_id
+    session["workspace_id"] = workspace_id
+    session["csrf"] = secrets.token_urlsafe(24)
+    session.permanent = True
+    return session["csrf"]
+
+
+def set_csrf_cookie(response) -> None:
+    """Mirror the session's CSRF token into a script-readable cookie (double submit)."""
+    token = session.get("csrf")
+    if token and request.cookies.get(CSRF_COOKIE) != token:
+        from flask import current_app
+
+        response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])

@@ -1,0 +1,37 @@
+"""In-process event interface: engines publish (record.created, ...) and others subscribe.
+
+form_engine publishes; flow_engine and webhooks subscribe at start-up, so form_engine never
+imports them. Handlers run after the publishing transaction has committed.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+_handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+
+
+def subscribe(event: str, handler: Callable[..., None]) -> None:
+    if handler not in _handlers[event]:
+        _handlers[event].append(handler)
+
+
+def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) -> None:
+    """Queue an event on the session; app.db.Database.transaction delivers it after COMMIT."""
+    session.info.setdefault("pending_events", []).append((event, payload))
+
+
+def deliver(event: str, payload: dict[str, Any]) -> None:
+    for handler in list(_handlers.get(event, ())) + list(_handlers.get("*", ())):
+        try:
+            handler(event, payload)
+        except Exception:  # one subscriber's failure must not undo a committed write
+            log.exception("event handler failed for %s", event)
+
+
+def handle_in_transaction(event: str) -> list[Callable[..., None]]:
+    return list(_handlers.get(event, ()))

@@ -1,0 +1,1 @@
+"""flow engine (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""form engine (see ARCHITECTURE.md)."""

@@ -1,0 +1,6 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers every table."""
+from app.models.base import Base, JSONType  # noqa: F401
+from app.models.workspace import (  # noqa: F401
+    ROLES, ApiToken, Department, Membership, User, UserDepartment, Workspace)
+from app.models.apps import App  # noqa: F401
+from app.models.audit import AuditLog  # noqa: F401

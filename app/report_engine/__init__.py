@@ -1,0 +1,1 @@
+"""report engine (see ARCHITECTURE.md)."""

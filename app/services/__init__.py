@@ -1,0 +1,1 @@
+"""Use cases of the platform itself (accounts, apps); each owns one transaction."""

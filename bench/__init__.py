@@ -1,0 +1,1 @@
+"""Benchmarks: reproducible, printing ratios against same-run baselines (see QUALITY.md)."""

@@ -1,0 +1,1 @@
+"""App templates shipped with Formloom (each an app bundle)."""

@@ -4,3 +4,5 @@ from app.models.workspace import (  # noqa: F401
     ROLES, ApiToken, Department, Membership, User, UserDepartment, Workspace)
 from app.models.apps import App  # noqa: F401
 from app.models.audit import AuditLog  # noqa: F401
+from app.models.forms import (  # noqa: F401
+    Form, FormVersion, Record, RecordRevision, Segment, SerialCounter, UniqueValue)

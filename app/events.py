@@ -20,9 +20,18 @@ def subscribe(event: str, handler: Callable[..., None]) -> None:
         _handlers[event].append(handler)
 
 
-def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) -> None:
-    """Queue an event on the session; app.db.Database.transaction delivers it after COMMIT."""
-    session.info.setdefault("pending_events", []).append((event, payload))
+def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) -> str:
+    """Write the event to the outbox in the caller's transaction and deliver it to in-process
+    subscribers after COMMIT (app.db.Database.transaction). Subscribers receive the payload
+    with "outbox_id" added and must mark the outbox row processed once they have acted on it
+    durably; a sweeper re-delivers rows left unprocessed. Returns the outbox id."""
+    from app.models import EventOutbox
+
+    row = EventOutbox(workspace_id=payload["workspace_id"], name=event, payload=payload)
+    session.add(row)
+    session.flush()
+    session.info.setdefault("pending_events", []).append((event, {**payload, "outbox_id": row.id}))
+    return row.id
 
 
 def deliver(event: str, payload: dict[str, Any]) -> None:

@@ -6,3 +6,4 @@ from app.models.apps import App  # noqa: F401
 from app.models.audit import AuditLog  # noqa: F401
 from app.models.forms import (  # noqa: F401
     Form, FormVersion, Record, RecordRevision, Segment, SerialCounter, UniqueValue)
+from app.models.outbox import EventOutbox  # noqa: F401

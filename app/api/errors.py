@@ -101,6 +101,14 @@ def register_error_handlers(app: Flask) -> None:
         message = _HTTP_MESSAGES.get(status, err.description or err.name)
         return error_response(_HTTP_CODES.get(status, "error"), message, status, headers=headers)
 
+    @app.errorhandler(sqlalchemy.exc.IntegrityError)
+    def _integrity(err):
+        # Services validate references first; a constraint that still fires is a race with
+        # a concurrent change, which the client can retry.
+        log.warning("integrity error: %s", err.orig)
+        return error_response("conflict", _("The change conflicts with other data, please retry",
+                                            "修改与其他数据冲突，请重试"), 409)
+
     @app.errorhandler(sqlalchemy.exc.OperationalError)
     @app.errorhandler(sqlalchemy.exc.InterfaceError)
     @app.errorhandler(redis.exceptions.ConnectionError)

@@ -29,6 +29,7 @@ class EndpointDoc:
     paginated: bool = False
     extra_responses: dict[int, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    role: Role | None = Role.VIEWER
 
 
 REGISTRY: list[EndpointDoc] = []
@@ -64,7 +65,7 @@ def endpoint(bp: Blueprint, method: str, rule: str, *, summary: str,
     doc = EndpointDoc(method=method.upper(), rule=(bp.url_prefix or "") + rule, summary=summary,
                       tag=bp.name, body=body, query=query, out=out, status=status, auth=auth,
                       many=many, paginated=paginated, extra_responses=responses or {},
-                      content_type=content_type)
+                      content_type=content_type, role=role if auth else None)
     REGISTRY.append(doc)
 
     def decorator(view: Callable):

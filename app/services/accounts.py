@@ -157,10 +157,7 @@ def update_member(s: Session, actor: Actor, member_id: str, changes: dict) -> Me
                                    {"fields": {"role": [_("Last owner", "最后一位所有者")]}})
         membership.role = changes["role"]
     if "manager_id" in changes:
-        if changes["manager_id"] and not s.scalar(scoped(Membership, actor.workspace_id).where(
-                Membership.user_id == changes["manager_id"])):
-            raise ValidationFailed(_("The manager is not a member", "上级不是本工作区成员"),
-                                   {"fields": {"manager_id": [_("Not a member", "不是成员")]}})
+        _check_manager(s, actor, changes["manager_id"])
         membership.manager_id = changes["manager_id"]
     if "department_ids" in changes:
         _set_departments(s, actor, membership.user_id, changes["department_ids"])
@@ -195,9 +192,17 @@ def member_view(s: Session, membership: Membership) -> dict:
 
 # --- departments --------------------------------------------------------------------------
 
+def _check_manager(s: Session, actor: Actor, manager_id: str | None) -> None:
+    if manager_id and not s.scalar(scoped(Membership, actor.workspace_id).where(
+            Membership.user_id == manager_id)):
+        raise ValidationFailed(_("The manager is not a member", "负责人不是本工作区成员"),
+                               {"fields": {"manager_id": [_("Not a member", "不是成员")]}})
+
+
 def create_department(s: Session, actor: Actor, *, name: str, parent_id: str | None = None,
                       manager_id: str | None = None) -> Department:
     require_role(actor.role, Role.ADMIN)
+    _check_manager(s, actor, manager_id)
     if parent_id:
         get_scoped(s, Department, parent_id, actor.workspace_id, what="department")
     dep = Department(workspace_id=actor.workspace_id, name=name.strip(), parent_id=parent_id,
@@ -211,6 +216,7 @@ def create_department(s: Session, actor: Actor, *, name: str, parent_id: str | N
 def update_department(s: Session, actor: Actor, dep_id: str, changes: dict) -> Department:
     require_role(actor.role, Role.ADMIN)
     dep = get_scoped(s, Department, dep_id, actor.workspace_id, what="department")
+    _check_manager(s, actor, changes.get("manager_id"))
     if "parent_id" in changes and changes["parent_id"]:
         parent = get_scoped(s, Department, changes["parent_id"], actor.workspace_id,
                             what="department")

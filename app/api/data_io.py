@@ -1,0 +1,164 @@
+"""Data in and out: jobs, files, import/export, public forms and links, bundles and templates."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, request, stream_with_context
+from marshmallow import Schema, fields
+
+from app.api.errors import language
+from app.api.fields import AnyJSON
+from app.api.routing import current_actor, endpoint
+from app.auth.roles import Role
+from app.errors import BadRequest
+from app.extensions import unit_of_work
+from app.files import service as files
+from app.form_engine.io import jobs
+from app.form_engine.io.cells import neutralise
+from app.i18n import _
+
+bp = Blueprint("data_io", __name__, url_prefix="/api/v1")
+
+
+def _message(message, lang: str) -> str:
+    """Stored job messages are {"en", "zh"} so they can be shown in the reader's language."""
+    if isinstance(message, dict):
+        return message.get("zh" if lang.lower().startswith("zh") else "en") or ""
+    return str(message)
+
+
+# ---- jobs ---------------------------------------------------------------------------------
+
+class JobOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    progress = fields.Dict()
+    errors = fields.List(fields.Dict())
+    error_count = fields.Integer()
+    result = AnyJSON(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+JOB_ERRORS_SHOWN = 200
+
+
+def job_out(job) -> dict:
+    lang = language()
+    return {"id": job.id, "kind": job.kind, "status": job.status,
+            "progress": jobs.live_progress(job),
+            "errors": [{**e, "message": _message(e.get("message"), lang)}
+                       for e in (job.errors or [])[:JOB_ERRORS_SHOWN]],
+            "error_count": job.error_count, "result": job.result, "created_at": job.created_at,
+            "started_at": job.started_at, "finished_at": job.finished_at}
+
+
+@endpoint(bp, "GET", "/jobs/<job_id>", summary="A background job: status, progress, errors",
+          out=JobOut)
+def get_job(job_id):
+    with unit_of_work() as s:
+        return job_out(jobs.get_job(s, current_actor(), job_id))
+
+
+@endpoint(bp, "GET", "/jobs/<job_id>/errors.csv", summary="A job's error report (row, column, "
+          "message) as CSV", content_type="text/csv")
+def get_job_errors(job_id):
+    lang = language()
+    with unit_of_work() as s:
+        job = jobs.get_job(s, current_actor(), job_id)
+        errors = list(job.errors or [])
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel needs the BOM to read UTF-8 (Chinese) correctly
+    writer = csv.writer(out)
+    writer.writerow(["行" if lang.startswith("zh") else "row",
+                     "列" if lang.startswith("zh") else "column",
+                     "问题" if lang.startswith("zh") else "message"])
+    for e in errors:
+        writer.writerow([e.get("row", ""), neutralise(e.get("column") or ""),
+                         neutralise(_message(e.get("message"), lang))])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="job-{job_id}-errors.csv"'})
+
+
+# ---- files --------------------------------------------------------------------------------
+
+class FileOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    has_thumbnail = fields.Boolean()
+
+
+def file_out(row) -> dict:
+    return {"id": row.id, "name": row.name, "size": row.size, "content_type": row.content_type,
+            "has_thumbnail": bool(row.thumbnail_key)}
+
+
+def _uploaded_file():
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest(_("Send the file as multipart form data in the field 'file'",
+                           "请以 multipart 表单的 file 字段上传文件"))
+    return upload
+
+
+@endpoint(bp, "POST", "/files", summary="Upload a file (multipart: file, optional form_id and "
+          "field) -> its reference", out=FileOut, status=201, role=Role.MEMBER)
+def upload_file():
+    upload = _uploaded_file()
+    with unit_of_work() as s:
+        row = files.upload(s, current_actor(), upload.stream, upload.filename,
+                           form_id=request.form.get("form_id") or None,
+                           field_key=request.form.get("field") or None)
+        return file_out(row)
+
+
+def _send(row, thumbnail: bool) -> Response:
+    handle = files.open_file(row, thumbnail=thumbnail)
+    content_type = row.content_type
+    if thumbnail:
+        content_type = "image/png" if handle.read(4) == b"\x89PNG" else "image/jpeg"
+        handle.seek(0)
+
+    def chunks():
+        with handle:
+            yield from iter(lambda: handle.read(256 * 1024), b"")
+
+    from urllib.parse import quote
+
+    ascii_name = row.name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    response = Response(stream_with_context(chunks()), mimetype=content_type)
+    response.headers["Content-Disposition"] = (
+        f"{'inline' if thumbnail else 'attachment'}; filename=\"{ascii_name}\"; "
+        f"filename*=UTF-8''{quote(row.name)}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    if not thumbnail:
+        response.headers["Content-Length"] = str(row.size)
+    return response
+
+
+@endpoint(bp, "GET", "/files/<file_id>", summary="Download a file (as an attachment)",
+          content_type="application/octet-stream")
+def download_file(file_id):
+    with unit_of_work() as s:
+        row = files.get_readable(s, current_actor(), file_id)
+    return _send(row, thumbnail=False)
+
+
+@endpoint(bp, "GET", "/files/<file_id>/thumbnail", summary="An image file's thumbnail",
+          content_type="image/jpeg")
+def file_thumbnail(file_id):
+    with unit_of_work() as s:
+        row = files.get_readable(s, current_actor(), file_id)
+    return _send(row, thumbnail=True)
+
+
+@endpoint(bp, "GET", "/files/<file_id>/meta", summary="A file's reference", out=FileOut)
+def file_meta(file_id):
+    with unit_of_work() as s:
+        return file_out(files.get_readable(s, current_actor(), file_id))

@@ -1,0 +1,1 @@
+"""Uploaded files: storage backends, content sniffing, limits, thumbnails and access checks."""

@@ -3,6 +3,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { featureNamespaces } from './locales';
 import { setApiLanguage } from '../api/client';
 import { detectLanguage, rememberLanguage, type Language } from './language';
 
@@ -11,7 +12,10 @@ export { LANGUAGES, type Language } from './language';
 export function setupI18n(initial: Language = detectLanguage()) {
   if (!i18n.isInitialized) {
     void i18n.use(initReactI18next).init({
-      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      resources: {
+        en: { translation: en, ...featureNamespaces.en },
+        'zh-CN': { translation: zhCN, ...featureNamespaces['zh-CN'] },
+      },
       lng: initial,
       fallbackLng: 'en',
       interpolation: { escapeValue: false },

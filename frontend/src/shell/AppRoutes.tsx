@@ -16,6 +16,7 @@ const FormDesignerPage = lazy(() => import('../designer/form/FormDesignerPage'))
 const DataViewPage = lazy(() => import('../records/view/DataViewPage'));
 const RecordEntryPage = lazy(() => import('../records/entry/RecordEntryPage'));
 const TemplatesPage = lazy(() => import('../templates/TemplatesPage'));
+const InboxPage = lazy(() => import('../inbox/InboxPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>{children}</Suspense>;
@@ -34,6 +35,7 @@ export function AppRoutes() {
       <Route element={<Shell />}>
         <Route index element={<AppListPage />} />
         <Route path="templates" element={<Lazy><TemplatesPage /></Lazy>} />
+        <Route path="inbox" element={<Lazy><InboxPage /></Lazy>} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="settings/:tab" element={<SettingsPage />} />
         <Route path="apps/:appId" element={<AppLayout />}>

@@ -1,5 +1,5 @@
 // Signed-in frame: header with navigation, language switch, notifications and user menu.
-import { AppstoreOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CheckSquareOutlined, LogoutOutlined, MenuOutlined, SettingOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Menu, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -11,6 +11,7 @@ function useSection(): string {
   const { pathname } = useLocation();
   if (pathname.startsWith('/templates')) return 'templates';
   if (pathname.startsWith('/settings')) return 'settings';
+  if (pathname.startsWith('/inbox')) return 'inbox';
   return 'apps';
 }
 
@@ -27,6 +28,7 @@ export function Shell() {
 
   const nav = [
     { key: 'apps', icon: <AppstoreOutlined />, label: <Link to="/">{t('shell.apps')}</Link> },
+    { key: 'inbox', icon: <CheckSquareOutlined />, label: <Link to="/inbox" data-testid="nav-inbox">{t('inbox:nav')}</Link> },
     { key: 'templates', icon: <ShopOutlined />, label: <Link to="/templates">{t('shell.templates')}</Link> },
     { key: 'settings', icon: <SettingOutlined />, label: <Link to="/settings/members">{t('shell.settings')}</Link> },
   ];

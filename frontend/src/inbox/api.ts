@@ -1,0 +1,122 @@
+// Server state of the task inbox: my tasks and approvals, and the actions on them.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { itemsOf, type Member, type Page } from '../api/types';
+
+export type TaskFilter = 'open' | 'done' | 'overdue';
+export type Outcome = 'done' | 'approve' | 'reject' | 'send_back';
+
+export interface TaskEvent {
+  at?: string;
+  created_at?: string;
+  by?: string | null;
+  user_id?: string | null;
+  action?: string;
+  outcome?: string | null;
+  comment?: string | null;
+}
+
+export interface Task {
+  id: string;
+  kind?: 'task' | 'approval' | string;
+  type?: string;
+  title?: string | null;
+  description?: string | null;
+  status: string;
+  outcome?: string | null;
+  comment?: string | null;
+  record_id?: string | null;
+  form_id?: string | null;
+  flow_id?: string | null;
+  run_id?: string | null;
+  node_id?: string | null;
+  assignee_id?: string | null;
+  due_at?: string | null;
+  created_at: string;
+  completed_at?: string | null;
+  fields?: { visible?: string[] | null; editable?: string[] | null } | null;
+  send_back_targets?: Array<{ id: string; label?: string }>;
+  history?: TaskEvent[];
+}
+
+export function isApproval(task: Task): boolean {
+  return (task.kind ?? task.type) === 'approval';
+}
+
+export function isOverdue(task: Task, now: Date = new Date()): boolean {
+  return task.status === 'open' && !!task.due_at && new Date(task.due_at).getTime() < now.getTime();
+}
+
+/** The server knows open and done; overdue is the open tasks whose due time has passed. */
+export function useTasks(filter: TaskFilter) {
+  return useQuery({
+    queryKey: ['tasks', filter],
+    queryFn: async () => {
+      const status = filter === 'done' ? 'done' : 'open';
+      const tasks = itemsOf(await api.get<Page<Task> | Task[]>('/tasks', { assignee: 'me', status, limit: 200 }));
+      return filter === 'overdue' ? tasks.filter((task) => isOverdue(task)) : tasks;
+    },
+    refetchInterval: 30_000,
+  });
+}
+
+export function useRecordTasks(recordId: string | null | undefined) {
+  return useQuery({
+    queryKey: ['tasks', 'record', recordId],
+    queryFn: async () => itemsOf(await api.get<Page<Task> | Task[]>('/tasks', { record_id: recordId, limit: 200 })),
+    enabled: !!recordId,
+    retry: false,
+  });
+}
+
+export function useMembers() {
+  return useQuery({
+    queryKey: ['members'],
+    queryFn: async () => itemsOf(await api.get<Page<Member> | Member[]>('/members', { limit: 1000 })),
+    staleTime: 60_000,
+  });
+}
+
+export interface CompleteInput {
+  outcome: Outcome;
+  comment?: string;
+  data?: Record<string, unknown>;
+  signature?: string;
+  to_node?: string;
+}
+
+export type TaskAction =
+  | { kind: 'complete'; input: CompleteInput }
+  | { kind: 'transfer'; user_id: string; comment?: string }
+  | { kind: 'add_approver'; user_id: string; comment?: string }
+  | { kind: 'comment'; comment: string };
+
+function send(taskId: string, action: TaskAction) {
+  switch (action.kind) {
+    case 'complete': {
+      const body: Record<string, unknown> = { outcome: action.input.outcome };
+      for (const key of ['comment', 'data', 'signature', 'to_node'] as const) {
+        const value = action.input[key];
+        if (value !== undefined && value !== '' && !(typeof value === 'object' && Object.keys(value).length === 0)) body[key] = value;
+      }
+      return api.post<Task>(`/tasks/${taskId}/complete`, body);
+    }
+    case 'transfer':
+      return api.post<Task>(`/tasks/${taskId}/transfer`, { user_id: action.user_id, comment: action.comment || undefined });
+    case 'add_approver':
+      return api.post<Task>(`/tasks/${taskId}/add_approver`, { user_id: action.user_id, comment: action.comment || undefined });
+    case 'comment':
+      return api.post<Task>(`/tasks/${taskId}/comment`, { comment: action.comment });
+  }
+}
+
+export function useTaskAction(taskId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (action: TaskAction) => send(taskId, action),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['tasks'] });
+      void qc.invalidateQueries({ queryKey: ['notifications'] });
+    },
+  });
+}

@@ -2,7 +2,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, Route, Routes } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Link, Route } from 'react-router';
 import { AppHomePage } from '../apps/AppHomePage';
 import { AppLayout } from '../apps/AppLayout';
 import { AppListPage } from '../apps/AppListPage';
@@ -27,9 +27,10 @@ function NotFound() {
   return <Result status="404" title={t('common.notFound')} extra={<Link to="/">{t('common.backHome')}</Link>} />;
 }
 
-export function AppRoutes() {
-  return (
-    <Routes>
+/** Data router (needed for useBlocker, the unsaved-change guard). */
+export function makeRouter() {
+  return createBrowserRouter(createRoutesFromElements(
+    <Route>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/signup" element={<SignupPage />} />
       <Route element={<Shell />}>
@@ -49,6 +50,6 @@ export function AppRoutes() {
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>
-    </Routes>
-  );
+    </Route>,
+  ));
 }

@@ -7,9 +7,9 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter } from 'react-router';
+import { RouterProvider } from 'react-router';
 import { ApiError } from '../api/client';
-import { AppRoutes } from './AppRoutes';
+import { makeRouter } from './AppRoutes';
 
 function shouldRetry(failureCount: number, error: unknown): boolean {
   if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
@@ -27,6 +27,7 @@ export function Root() {
       }),
     [],
   );
+  const router = useMemo(() => makeRouter(), []);
   const { i18n } = useTranslation();
   const zh = i18n.language === 'zh-CN';
   useEffect(() => {
@@ -41,9 +42,7 @@ export function Root() {
         theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
       >
         <AntApp>
-          <BrowserRouter>
-            <AppRoutes />
-          </BrowserRouter>
+          <RouterProvider router={router} />
         </AntApp>
       </ConfigProvider>
     </QueryClientProvider>

@@ -1,0 +1,38 @@
+// Helpers over form definitions: stored fields, the rule-evaluator schema, empty values.
+import type { FieldDef, FormDefinition } from '../api/types';
+import type { Schema } from '../rules';
+import { fieldTypeInfo } from './fieldTypes';
+
+export function storedFields(fields: FieldDef[]): FieldDef[] {
+  return fields.filter((f) => fieldTypeInfo(f.type).stores);
+}
+
+/** Field key -> type for the rule evaluator (dates read as dates; subform columns too). */
+export function schemaOf(fields: FieldDef[]): Schema {
+  const out: Schema = {};
+  for (const f of fields) {
+    if (f.type === 'subform') out[f.key] = { type: 'subform', fields: schemaOf(f.fields ?? []) };
+    else if (f.type === 'formula' && f.result) out[f.key] = f.result === 'date' ? 'date' : f.result;
+    else out[f.key] = f.type;
+  }
+  return out;
+}
+
+export function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.values(v as object).every(isEmptyValue);
+  return false;
+}
+
+export function defaultExpression(f: FieldDef): string | null {
+  const d = f.default;
+  if (d && typeof d === 'object' && !Array.isArray(d) && typeof (d as { expression?: unknown }).expression === 'string') {
+    return (d as { expression: string }).expression;
+  }
+  return null;
+}
+
+export function emptyDefinition(key = 'form', name = ''): FormDefinition {
+  return { key, name: name || key, fields: [], settings: { public: { enabled: false }, edit_after_submit: true } };
+}

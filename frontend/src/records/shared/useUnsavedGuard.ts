@@ -1,0 +1,33 @@
+// Asks before leaving a page with unsaved changes (in-app navigation and closing the tab).
+import { useEffect } from 'react';
+import { App } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useBlocker } from 'react-router';
+
+export function useUnsavedGuard(dirty: boolean) {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    modal.confirm({
+      title: t('records.unsavedTitle'),
+      content: t('records.unsavedBody'),
+      okText: t('records.leave'),
+      cancelText: t('records.stay'),
+      okButtonProps: { danger: true },
+      onOk: () => blocker.proceed(),
+      onCancel: () => blocker.reset(),
+    });
+  }, [blocker, modal, t]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const handler = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
+    window.addEventListener('beforeunload', handler);
+    return () => window.removeEventListener('beforeunload', handler);
+  }, [dirty]);
+}

@@ -247,7 +247,7 @@ def follow_up_form() -> dict:
                   default={"expression": "NOW()"}),
             field("next_follow_up_at", "datetime", "下次跟进", "Next follow-up"),
             field("owner", "user", "跟进人", "Owner", default="current_user"),
-            section("journey", "自动旅程", "Journey"),
+            section("journey_log", "自动旅程", "Journey log"),
             field("journey", "select", "来源旅程", "Journey", options=JOURNEYS, readonly=True,
                   description=L("由自动旅程写入：每次营销触达或对照组各一条",
                                 "Written by journeys: one per marketing touch or holdout")),
@@ -655,7 +655,7 @@ def churn_warning_flow() -> dict:
                 "{{record.name}}, we miss you! Here is ¥50 off over ¥200 with code "
                 "{{steps.coupon.code}}, valid 14 days."),
             *send,
-            {"id": "h_wait", "type": "wait", "duration": "7d"},
+            {"id": "h_delay", "type": "wait", "duration": "7d"},
             {"id": "h_returned", "type": "condition", "expression": returned},
             *hold,
         ],
@@ -663,7 +663,7 @@ def churn_warning_flow() -> dict:
          edge("task", "wait"), edge("wait", "returned"), edge("returned", "consent", "false"),
          edge("consent", "coupon", "true"), edge("coupon", "sms"), edge("sms", "w_touch"),
          *send_edges,
-         edge("split", "h_wait", "holdout"), edge("h_wait", "h_returned"),
+         edge("split", "h_delay", "holdout"), edge("h_delay", "h_returned"),
          edge("h_returned", "h_touch", "false"), *hold_edges],
         L("高价值客户 90 天未购买：10% 对照组；顾问 2 天内回访，7 天后仍未购买发挽回券",
           "High-value customer 90 days without an order: 10% holdout; call-back task due in 2 "

@@ -8,3 +8,4 @@ from app.models.forms import (  # noqa: F401
     Form, FormVersion, Record, RecordRevision, Segment, SerialCounter, UniqueValue)
 from app.models.outbox import EventOutbox  # noqa: F401
 from app.models.data_io import File, Job, PublicLink  # noqa: F401
+from app.models.reports import Dashboard  # noqa: F401

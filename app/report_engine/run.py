@@ -1,0 +1,72 @@
+"""Running a report spec for a viewer: check, compile, execute (through the cache), shape rows."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.orm import Session
+
+from app.auth.actor import Actor
+from app.report_engine import cache
+from app.report_engine.compile import compile_table
+from app.report_engine.results import plain_row
+from app.report_engine.sources import RecordsQuery
+from app.report_engine.spec import check_spec
+
+
+def run_report(session: Session, actor: Actor, spec: dict, *, app_id: str | None = None,
+               extra_filters: list[str] | tuple = (), use_cache: bool = True,
+               lang: str = "en") -> dict:
+    """{"columns", "rows", "elapsed_ms", "cache": "hit"|"miss"|"off", ...analysis extras}."""
+    started = time.perf_counter()
+    source = check_spec(session, actor, spec, app_id=app_id)
+    key = None
+    if use_cache:
+        key = cache.cache_key(actor, source.form, spec, list(extra_filters), lang)
+        hit = cache.get(key)
+        if hit is not None:
+            hit["elapsed_ms"] = _ms(started)
+            hit["cache"] = "hit"
+            return hit
+    result = compute(session, actor, source, spec, extra_filters, lang)
+    if key is not None:
+        cache.put(key, result, volatile=cache.is_volatile(spec, extra_filters))
+    result["elapsed_ms"] = _ms(started)
+    result["cache"] = "miss" if use_cache else "off"
+    return result
+
+
+def compute(session: Session, actor: Actor, source, spec: dict, extra_filters, lang: str) -> dict:
+    dialect = session.get_bind().dialect.name
+    rq = RecordsQuery(dialect=dialect, source=source, actor=actor, session=session)
+    rq.add_filter(spec.get("filter"))
+    for expression in extra_filters:
+        rq.add_filter(expression)
+    kind = spec.get("kind", "table")
+    if kind != "table":
+        from app.report_engine.analyses import ANALYSES
+
+        return ANALYSES[kind](session, rq, spec, lang)
+    compiled = compile_table(rq, spec)
+    types = [c.type for c in compiled.columns]
+    width = len(types)
+    rows, subtotals, totals = [], [], None
+    last_level = len(compiled.dims) or 1
+    for row in session.execute(compiled.statement):
+        level = row[width]
+        values = plain_row(row[:width], types, lang)
+        if compiled.has_totals and level == last_level:
+            totals = values
+        elif level == 0:
+            rows.append(values)
+        else:
+            subtotals.append(values)
+    result = {"columns": [c.to_dict() for c in compiled.columns], "rows": rows}
+    if compiled.has_totals:
+        result["totals"] = totals
+    if compiled.has_subtotals:
+        result["subtotals"] = subtotals
+    return result
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -162,3 +162,96 @@ def file_thumbnail(file_id):
 def file_meta(file_id):
     with unit_of_work() as s:
         return file_out(files.get_readable(s, current_actor(), file_id))
+
+
+# ---- import and export --------------------------------------------------------------------
+
+class ImportPreviewOut(Schema):
+    file_id = fields.String()
+    headers = fields.List(fields.String())
+    mapping = fields.Dict()
+    rows = fields.List(fields.Dict())
+    fields = fields.List(fields.Dict())
+
+
+class JobAccepted(Schema):
+    job_id = fields.String()
+
+
+def _form_value(name: str, default=None):
+    value = request.form.get(name)
+    return default if value in (None, "") else value
+
+
+@endpoint(bp, "POST", "/forms/<form_id>/import/preview", summary="Upload a CSV/XLSX file "
+          "(multipart: file) -> first rows and a suggested column mapping",
+          out=ImportPreviewOut, role=Role.MEMBER)
+def import_preview(form_id):
+    from app.form_engine.io import importer
+
+    upload = _uploaded_file()
+    with unit_of_work() as s:
+        return importer.preview(s, current_actor(), form_id, upload.stream, upload.filename)
+
+
+@endpoint(bp, "POST", "/forms/<form_id>/import", summary="Import CSV/XLSX as a job (multipart: "
+          "file or file_id; mapping JSON {header: field}; mode create|upsert; key; on_error "
+          "skip_bad|all_or_nothing) -> 202 {job_id}", out=JobAccepted, status=202,
+          role=Role.MEMBER)
+def import_records(form_id):
+    import json
+
+    from app.form_engine.io import importer
+
+    mapping = _form_value("mapping")
+    if mapping is not None:
+        try:
+            mapping = json.loads(mapping)
+        except ValueError:
+            mapping = None
+        if not isinstance(mapping, dict):
+            raise BadRequest(_("mapping must be a JSON object {column: field key}",
+                               "mapping 必须是 JSON 对象 {列名: 字段标识}"))
+    with unit_of_work() as s:
+        actor = current_actor()
+        file_id = _form_value("file_id")
+        if file_id is None:
+            upload = _uploaded_file()
+            file_id = files.upload(s, actor, upload.stream, upload.filename, purpose="import").id
+        job = importer.start_import(s, actor, form_id, file_id=file_id, mapping=mapping,
+                                    mode=_form_value("mode", "create"), key=_form_value("key"),
+                                    on_error=_form_value("on_error", "skip_bad"))
+        return {"job_id": job.id}
+
+
+class ExportQuery(Schema):
+    format = fields.String(load_default="csv", validate=lambda v: v in ("csv", "xlsx"))
+    filter = fields.String(load_default=None, allow_none=True)
+    sort = fields.String(load_default=None, allow_none=True)
+
+
+@endpoint(bp, "GET", "/forms/<form_id>/export", summary="Export records (streamed CSV or XLSX; "
+          "filtered; visible fields and rows only)", query=ExportQuery,
+          content_type="application/octet-stream")
+def export_records(form_id, query):
+    from app.form_engine.io import exporter
+
+    actor, lang = current_actor(), language()
+    form, columns, headers = exporter.prepare(actor, form_id, lang)
+    data_rows = exporter.rows(actor, form, columns, lang, query["filter"], query["sort"])
+    name = f"{form.key}.{query['format']}"
+    if query["format"] == "csv":
+        body, mimetype = exporter.stream_csv(headers, data_rows), "text/csv; charset=utf-8"
+    else:
+        body = exporter.stream_xlsx(headers, data_rows, form.key)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    first = next(body)  # runs the query now, so a bad filter answers 422, not a broken file
+    chained = _prepend(first, body)
+    response = Response(stream_with_context(chained), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest

@@ -21,6 +21,7 @@ from app.models.scope import get_scoped
 from app.files.sniff import IMAGE_TYPES, sanitise_name, sniff_content_type
 from app.files.storage import get_storage
 from app.files.thumbnails import make_thumbnail
+from app.form_engine import permissions
 
 FILE_FIELD_TYPES = {"file", "image", "signature"}
 _SNIFF_BYTES = 4096
@@ -129,14 +130,6 @@ def _spool(stream: BinaryIO, limit: int):
     return spool
 
 
-def _scope_clause(actor: Actor, form: Form):
-    try:
-        from app.form_engine.permissions import scope_clause
-    except ImportError:  # the form engine's permissions module is optional for files
-        return None
-    return scope_clause(actor, form)
-
-
 def _referenced_by_visible_record(session: Session, actor: Actor, file: File) -> bool:
     if not file.form_id:
         return False
@@ -145,9 +138,7 @@ def _referenced_by_visible_record(session: Session, actor: Actor, file: File) ->
         return False
     stmt = sa.select(Record.id).where(Record.form_id == form.id,
                                       sa.cast(Record.data, sa.Text).contains(file.id))
-    clause = _scope_clause(actor, form)
-    if clause is not None:
-        stmt = stmt.where(clause)
+    stmt = stmt.where(permissions.scope_clause(actor, form))
     return session.scalar(stmt.limit(1)) is not None
 
 

@@ -31,6 +31,9 @@ def L(zh: str, en: str) -> dict:
 
 
 def field(key: str, type_: str, zh: str, en: str, **options) -> dict:
+    """A field; a description is a plain string in the form format, so only its Chinese shows."""
+    if isinstance(options.get("description"), dict):
+        options["description"] = options["description"]["zh"]
     return {"key": key, "type": type_, "label": L(zh, en), **options}
 
 
@@ -46,6 +49,42 @@ def tier_rank(expr: str) -> str:
 # ---------------------------------------------------------------- forms
 
 ROLLUP_DONE = "status = '已完成'"
+
+
+# Workspace role -> what it may do per form. Store staff, sales and service are workspace
+# members (the form format keys permissions by workspace role); marketing ops are editors;
+# owners and admins see everything. The bundle's "roles" list maps the five CRM roles onto these.
+MEMBER = {
+    "customer": (["view", "create", "edit"], "department", {"readonly_fields": ["member_tier"]}),
+    "product": (["view"], "all", {}),
+    "order": (["view", "create", "edit"], "department", {}),
+    "follow_up": (["view", "create", "edit"], "own", {}),
+    "opportunity": (["view", "create", "edit"], "own", {}),
+    "ticket": (["view", "create", "edit"], "all", {}),
+    "points": (["view", "create"], "all", {}),
+    "coupon": (["view", "edit"], "all", {"readonly_fields": ["value", "customer", "issued_by"]}),
+    "survey": (["view"], "all", {}),
+}
+EDITOR = {
+    "customer": (["view", "edit", "import", "export"], "all", {}),
+    "product": (["view", "create", "edit", "import", "export"], "all", {}),
+    "order": (["view", "import", "export"], "all", {}),
+    "follow_up": (["view", "export"], "all", {}),
+    "opportunity": (["view", "export"], "all", {}),
+    "ticket": (["view", "export"], "all", {}),
+    "points": (["view", "create", "import", "export"], "all", {}),
+    "coupon": (["view", "create", "edit", "export"], "all", {}),
+    "survey": (["view", "export"], "all", {}),
+}
+
+
+def permissions(form_key: str) -> dict:
+    out = {}
+    for role, table in (("member", MEMBER), ("editor", EDITOR)):
+        operations, scope, extra = table[form_key]
+        out[role] = {"operations": operations, "scope": scope, **extra}
+    out["viewer"] = {"operations": ["view"], "scope": "all"}
+    return out
 
 
 def customer_form() -> dict:
@@ -89,10 +128,10 @@ def customer_form() -> dict:
                   agg="count", filter=ROLLUP_DONE, result="number"),
             field("total_spent", "rollup", "累计消费", "Total spent", source="order",
                   via="customer", agg="sum", field="amount", filter=ROLLUP_DONE, result="number",
-                  format="currency"),
+                  ui={"format": "currency"}),
             field("avg_order_value", "formula", "客单价", "Average order value",
                   expression="IF(order_count > 0, ROUND(total_spent / order_count, 2), NULL)",
-                  result="number", format="currency"),
+                  result="number", ui={"format": "currency"}),
             field("avg_days_between", "formula", "平均回购间隔(天)", "Average days between orders",
                   expression=("IF(order_count > 1, ROUND(DAYS(last_order_at, first_order_at) / "
                               "(order_count - 1), 1), NULL)"), result="number"),
@@ -109,9 +148,9 @@ def customer_form() -> dict:
                   result="text"),
             field("churn_alert_at", "datetime", "流失预警时间", "Churn alert at", **readonly,
                   description=L("由流失预警旅程写入", "Written by the churn-warning journey")),
-            field("replenish_due_on", "rollup", "补货到期", "Replenishment due", source="order",
-                  via="customer", agg="max", field="replenish_due_on", filter=ROLLUP_DONE,
-                  result="date"),
+            field("replenish_due_on", "date", "补货到期", "Replenishment due", readonly=True,
+                  description=L("由补货提醒旅程写入：最近所购消耗品预计用完的日期",
+                                "Written by the replenishment journey")),
             field("points_balance", "rollup", "积分余额", "Points balance", source="points",
                   via="customer", agg="sum", field="change", result="number"),
             section("rfm", "RFM 分层", "RFM"),
@@ -123,15 +162,7 @@ def customer_form() -> dict:
             field("rfm_updated_at", "datetime", "分层更新时间", "RFM refreshed at", **readonly),
         ],
         "unique": [["phone"]],
-        "permissions": {
-            "store_staff": {"operations": ["view", "create", "edit"], "scope": "department",
-                            "readonly": ["store", "member_tier"]},
-            "sales": {"operations": ["view", "create", "edit"], "scope": "own"},
-            "service": {"operations": ["view"], "scope": "all"},
-            "marketing": {"operations": ["view", "edit", "import", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("customer"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True, "data_log": True},
     }
 
@@ -159,22 +190,12 @@ def product_form() -> dict:
             field("on_sale", "checkbox", "在售", "On sale", default=True),
             field("description", "textarea", "说明", "Description", max_length=2000),
         ],
-        "permissions": {
-            "store_staff": {"operations": ["view"], "scope": "all"},
-            "sales": {"operations": ["view"], "scope": "all"},
-            "service": {"operations": ["view"], "scope": "all"},
-            "marketing": {"operations": ["view", "create", "edit", "import", "export"],
-                          "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("product"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True},
     }
 
 
 def order_form() -> dict:
-    replenish_due = ("IF(replenish_days > 0, DATEADD(DATE(YEAR(ordered_at), MONTH(ordered_at), "
-                     "DAY(ordered_at)), replenish_days, 'day'), NULL)")
     return {
         "key": "order",
         "name": L("订单", "Order"),
@@ -186,47 +207,37 @@ def order_form() -> dict:
                   description=L("天猫/京东等平台的订单号，导入时用来去重",
                                 "The marketplace's order number; imports match on it")),
             field("customer", "relation", "客户", "Customer", target="customer", required=True),
+            field("customer_name", "lookup", "客户姓名", "Customer name", via="customer",
+                  field="name", result="text"),
+            field("customer_phone", "lookup", "客户手机", "Customer mobile", via="customer",
+                  field="phone", result="text"),
+            field("customer_consent", "lookup", "客户同意营销", "Customer consents to marketing",
+                  via="customer", field="consent_marketing", result="boolean", hidden=True),
             field("channel", "select", "渠道", "Channel", options=CHANNELS, default="门店"),
             field("store", "department", "门店", "Store"),
+            # Rows name the product by SKU: the form format has no relation inside a subform.
             field("items", "subform", "商品明细", "Items", min_rows=1, fields=[
-                field("product", "relation", "商品", "Product", target="product", required=True),
-                field("category", "lookup", "品类", "Category", via="product", field="category",
-                      result="text"),
+                field("sku", "text", "SKU", "SKU", required=True, max_length=40),
+                field("product_name", "text", "商品", "Product", max_length=80),
+                field("category", "select", "品类", "Category", options=CATEGORIES,
+                      allow_other=True),
                 field("qty", "number", "数量", "Qty", min=1, decimals=0, default=1, required=True),
                 field("price", "number", "单价", "Unit price", min=0, decimals=2, required=True),
                 field("line_total", "formula", "小计", "Line total", expression="qty * price",
                       result="number"),
-                field("replenish_days", "lookup", "补货周期", "Replenishment cycle", via="product",
-                      field="replenish_days", result="number"),
-                field("cross_sell_names", "lookup", "搭配推荐", "Cross-sell", via="product",
-                      field="cross_sell_names", result="text"),
             ]),
             field("amount", "formula", "订单金额", "Amount", expression="SUM(items.line_total)",
-                  result="number", format="currency"),
+                  result="number", ui={"format": "currency"}),
             field("status", "select", "状态", "Status", options=ORDER_STATUSES, default="待付款"),
             field("ordered_at", "datetime", "下单时间", "Ordered at",
                   default={"expression": "NOW()"}, required=True),
             field("refund_reason", "textarea", "退款原因", "Refund reason",
                   visible_when="status = '已退款'", required_when="status = '已退款'"),
-            field("replenish_days", "formula", "最短补货周期", "Shortest replenishment cycle",
-                  expression="MIN(items.replenish_days)", result="number", hidden=True),
-            field("replenish_due_on", "formula", "预计用完日期", "Expected to run out on",
-                  expression=replenish_due, result="date"),
-            field("recommendation", "formula", "搭配推荐", "Recommended next",
-                  expression="TEXTJOIN('、', TRUE, items.cross_sell_names)", result="text",
-                  hidden=True),
         ],
         "unique": [["order_no"]],
         "validations": [{"expression": "amount > 0 or status = '已退款'",
                          "message": L("金额必须大于0", "The amount must be above 0")}],
-        "permissions": {
-            "store_staff": {"operations": ["view", "create", "edit"], "scope": "department"},
-            "sales": {"operations": ["view", "create"], "scope": "own"},
-            "service": {"operations": ["view"], "scope": "all"},
-            "marketing": {"operations": ["view", "import", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("order"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True, "data_log": True},
     }
 
@@ -238,6 +249,10 @@ def follow_up_form() -> dict:
         "title_field": "content",
         "fields": [
             field("customer", "relation", "客户", "Customer", target="customer", required=True),
+            field("customer_name", "lookup", "客户姓名", "Customer name", via="customer",
+                  field="name", result="text"),
+            field("customer_phone", "lookup", "客户手机", "Customer mobile", via="customer",
+                  field="phone", result="text"),
             field("way", "select", "方式", "Way", options=["电话", "微信", "到店", "短信"],
                   default="电话"),
             field("content", "textarea", "跟进内容", "Content", required=True, max_length=2000),
@@ -259,14 +274,7 @@ def follow_up_form() -> dict:
             field("converted_7d", "formula", "7天内转化", "Converted within 7 days",
                   expression="IF(orders_7d > 0, 1, 0)", result="number"),
         ],
-        "permissions": {
-            "store_staff": {"operations": ["view", "create", "edit"], "scope": "own"},
-            "sales": {"operations": ["view", "create", "edit"], "scope": "own"},
-            "service": {"operations": ["view", "create"], "scope": "own"},
-            "marketing": {"operations": ["view", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("follow_up"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True},
     }
 
@@ -290,13 +298,7 @@ def opportunity_form() -> dict:
             field("won_amount", "formula", "赢单金额", "Won amount",
                   expression="IF(stage = '成交', amount, 0)", result="number", hidden=True),
         ],
-        "permissions": {
-            "sales": {"operations": ["view", "create", "edit"], "scope": "own"},
-            "store_staff": {"operations": ["view", "create"], "scope": "own"},
-            "marketing": {"operations": ["view", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("opportunity"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True},
     }
 
@@ -310,6 +312,10 @@ def ticket_form() -> dict:
         "fields": [
             field("ticket_no", "serial", "工单号", "Ticket no.", prefix="TK-", digits=6),
             field("customer", "relation", "客户", "Customer", target="customer", required=True),
+            field("customer_name", "lookup", "客户姓名", "Customer name", via="customer",
+                  field="name", result="text"),
+            field("customer_phone", "lookup", "客户手机", "Customer mobile", via="customer",
+                  field="phone", result="text"),
             field("type", "select", "类型", "Type", options=["咨询", "投诉", "售后"], default="咨询"),
             field("description", "textarea", "问题描述", "Description", required=True,
                   max_length=4000),
@@ -328,14 +334,7 @@ def ticket_form() -> dict:
             field("satisfaction", "rollup", "满意度", "Satisfaction", source="survey", via="ticket",
                   agg="min", field="rating", result="number"),
         ],
-        "permissions": {
-            "service": {"operations": ["view", "create", "edit"], "scope": "all"},
-            "store_staff": {"operations": ["view", "create"], "scope": "department"},
-            "sales": {"operations": ["view", "create"], "scope": "own"},
-            "marketing": {"operations": ["view"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("ticket"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True, "data_log": True},
     }
 
@@ -354,13 +353,7 @@ def points_form() -> dict:
             field("order", "relation", "关联订单", "Order", target="order"),
             field("expires_at", "date", "到期日", "Expires on"),
         ],
-        "permissions": {
-            "store_staff": {"operations": ["view", "create"], "scope": "all"},
-            "service": {"operations": ["view", "create"], "scope": "all"},
-            "marketing": {"operations": ["view", "create", "import", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("points"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": False},
     }
 
@@ -385,13 +378,7 @@ def coupon_form() -> dict:
             field("redeemed_order", "relation", "核销订单", "Redeemed on order", target="order",
                   visible_when="status = '已核销'"),
         ],
-        "permissions": {
-            "store_staff": {"operations": ["view", "edit"], "scope": "all",
-                            "readonly": ["value", "customer", "issued_by"]},
-            "marketing": {"operations": ["view", "create", "edit", "export"], "scope": "all"},
-            "admin": {"operations": ["view", "create", "edit", "delete", "import", "export"],
-                      "scope": "all"},
-        },
+        "permissions": permissions("coupon"),
         "settings": {"public": {"enabled": False}, "edit_after_submit": True},
     }
 
@@ -402,17 +389,17 @@ def survey_form() -> dict:
         "name": L("满意度回访", "Satisfaction survey"),
         "fields": [
             field("ticket", "relation", "工单", "Ticket", target="ticket", required=True,
-                  public=True, hidden=True),
+                  hidden=True),
             field("rating", "rating", "您对本次服务满意吗？", "How satisfied are you with our service?",
-                  max=5, required=True, public=True),
+                  max=5, required=True),
             field("comment", "textarea", "还有什么想告诉我们的？", "Anything else you want to tell us?",
-                  max_length=1000, public=True),
+                  max_length=1000),
         ],
-        "permissions": {
-            "service": {"operations": ["view"], "scope": "all"},
-            "admin": {"operations": ["view", "delete", "export"], "scope": "all"},
-        },
-        "settings": {"public": {"enabled": True}, "edit_after_submit": False},
+        "permissions": permissions("survey"),
+        "settings": {"public": {"enabled": True, "fields": ["ticket", "rating", "comment"],
+                              "title": L("服务满意度回访", "How did we do?"),
+                              "success_message": L("感谢您的评价！", "Thank you for your feedback!")},
+                     "edit_after_submit": False},
     }
 
 

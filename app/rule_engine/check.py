@@ -43,7 +43,9 @@ class CheckResult:
 
 def rule_type_of(spec) -> str:
     """The rule type of a field definition (lookup, rollup and formula by their result)."""
-    if spec == "any" or not isinstance(spec, dict):
+    if isinstance(spec, str):
+        return FIELD_TYPES.get(spec, "any")
+    if not isinstance(spec, dict):
         return "any"
     t = spec.get("type")
     if t in ("lookup", "rollup", "formula"):
@@ -54,6 +56,8 @@ def rule_type_of(spec) -> str:
 
 
 def _subfields(spec) -> dict | None:
+    if isinstance(spec, str):
+        return BUILTIN_SUBFIELDS.get(spec)
     if not isinstance(spec, dict):
         return None
     if "fields" in spec:
@@ -83,7 +87,7 @@ class _Checker:
 
     # -- references
     def reference(self, node) -> str:
-        parts = getattr(node, "parts", (node.id,))
+        parts = node.parts
         root = parts[0]
         if root in self.roots:
             spec = self.roots[root]

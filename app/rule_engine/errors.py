@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_function": ("Unknown function {name}", "未知函数 {name}"),
     "arity": ("{name} takes {expected} argument(s), got {got}", "{name} 需要 {expected} 个参数，实际为 {got} 个"),
     "unknown_field": ("Unknown field '{name}'", "未知字段“{name}”"),
-    "type_mismatch": ("{where} expects {expected}, got {got}", "{where} 需要{expected}，实际为{got}"),
+    "type_mismatch": ("{where} expects {expected}, got {got}", "{where}需要{expected}，实际为{got}"),
     "too_long": ("The expression is longer than {limit} characters", "表达式超过 {limit} 个字符"),
     "too_many_nodes": ("The expression is too complex (more than {limit} parts)", "表达式过于复杂（超过 {limit} 个部分）"),
     "too_deep": ("The expression is nested deeper than {limit} levels", "表达式嵌套超过 {limit} 层"),
@@ -45,6 +45,18 @@ def type_name(t: str, lang: str | None) -> str:
     return TYPE_NAMES.get(t, (t, t))[_lang_index(lang)]
 
 
+class _Message(str):
+    """The English message as text (what FormloomError.message holds), callable for another language."""
+
+    def __new__(cls, error: "RuleError"):
+        inst = super().__new__(cls, error.message_in("en"))
+        inst._error = error
+        return inst
+
+    def __call__(self, lang: str | None = "en") -> str:
+        return self._error.message_in(lang)
+
+
 class RuleError(ValidationFailed):
     """A refused or failed expression, with its position in the expression text."""
 
@@ -57,9 +69,10 @@ class RuleError(ValidationFailed):
         self.length = length
         self.expression = expression
         self.line, self.column = line_column(expression, offset)
-        super().__init__(self.message("en"), {"expression": self.to_dict("en")})
+        super().__init__(self.message_in("en"), {"expression": self.to_dict("en")})
+        self.message = _Message(self)
 
-    def message(self, lang: str | None = "en") -> str:
+    def message_in(self, lang: str | None = "en") -> str:
         templates = MESSAGES.get(self.code_name, (self.code_name, self.code_name))
         params = dict(self.params)
         for key in ("expected", "got"):
@@ -70,7 +83,7 @@ class RuleError(ValidationFailed):
         return templates[_lang_index(lang)].format(**params)
 
     def to_dict(self, lang: str | None = "en") -> dict:
-        return {"message": self.message(lang), "offset": self.offset, "line": self.line,
+        return {"message": self.message_in(lang), "offset": self.offset, "line": self.line,
                 "column": self.column}
 
     def relocated(self, shift: int, text: str) -> "RuleError":
@@ -79,7 +92,7 @@ class RuleError(ValidationFailed):
         return clone
 
     def __str__(self) -> str:
-        return self.message("en")
+        return self.message_in("en")
 
 
 class RuleSyntaxError(RuleError):

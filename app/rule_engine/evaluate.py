@@ -22,6 +22,8 @@ _clock = time.perf_counter
 def _field_type(spec) -> str | None:
     if not spec:
         return None
+    if type(spec) is str:
+        return spec
     t = spec.get("type")
     if t in ("lookup", "rollup", "formula"):
         return spec.get("result")
@@ -94,7 +96,7 @@ class RuleEvaluator(SimpleEval):
         spec = self.schema.get(parts[0]) if self.schema is not None else None
         for part in parts[1:]:
             value = _step(value, part)
-            fields = spec.get("fields") if spec else None
+            fields = spec.get("fields") if type(spec) is dict else None
             spec = fields.get(part) if fields else None
         return _typed(value, spec) if spec else value
 

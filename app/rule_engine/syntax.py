@@ -256,7 +256,7 @@ class _Parser:
     def _boolop(self, left: ast.AST, op_type, prec: int) -> ast.AST:
         values = [left]
         word = "OR" if op_type is ast.Or else "AND"
-        while self.is_kw(word) and not self.is_op("(", self.peek()):
+        while self.is_kw(word):
             self.advance()
             values.append(self.expression(prec + 1))
         if len(values) == 1:

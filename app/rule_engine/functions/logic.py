@@ -93,12 +93,14 @@ def SWITCH(ev, nodes):
 
 
 def _truth_values(values):
-    for v, _ in flatten(values):
+    for v, in_list in flatten(values):
         if type(v) is ErrorValue:
             yield v
             return
         if v is None or v == "":
-            continue
+            if in_list:
+                continue
+            v = False
         b = to_bool(v)
         yield b
 
@@ -107,8 +109,8 @@ def _truth_values(values):
 def AND(*values):
     """AND(logical1, [logical2, ...]) -> boolean
 
-    en: TRUE when every argument is TRUE (blanks are skipped); an error argument is returned.
-    zh: 所有参数都为真时返回 TRUE（忽略空值）；参数中有错误值时返回该错误。
+    en: TRUE when every argument is TRUE (a blank argument is FALSE, blank list items are skipped); an error argument is returned.
+    zh: 所有参数都为真时返回 TRUE（空参数视为 FALSE，列表中的空项被忽略）；参数中有错误值时返回该错误。
 
     Example: AND(1 < 2, 3 > 2) => true
     示例: AND(TRUE, 1 > 2) => false
@@ -125,8 +127,8 @@ def AND(*values):
 def OR(*values):
     """OR(logical1, [logical2, ...]) -> boolean
 
-    en: TRUE when at least one argument is TRUE (blanks are skipped); an error argument is returned.
-    zh: 任一参数为真时返回 TRUE（忽略空值）；参数中有错误值时返回该错误。
+    en: TRUE when at least one argument is TRUE (a blank argument is FALSE, blank list items are skipped); an error argument is returned.
+    zh: 任一参数为真时返回 TRUE（空参数视为 FALSE，列表中的空项被忽略）；参数中有错误值时返回该错误。
 
     Example: OR(1 > 2, 3 > 2) => true
     示例: OR(FALSE, 1 > 2) => false

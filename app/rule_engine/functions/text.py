@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.rule_engine.functions import flatten, rule_function
 from app.rule_engine.functions.math import _decimal, _wildcard
 from app.rule_engine.values import (
-    MAX_LIST_LENGTH, MAX_TEXT_LENGTH, VALUE, ErrorValue, check_text, current_env, equals, fold,
+    MAX_LIST_LENGTH, MAX_TEXT_LENGTH, VALUE as VALUE_ERROR, ErrorValue, check_text, current_env, equals, fold,
     is_blank, parse_date_text, text_to_number, to_date, to_text,
 )
 from app.rule_engine.errors import RuleLimitError
@@ -209,7 +209,7 @@ def TEXT(value, format_text):
                 return d
             return _format_date(d, format_text)
         return _format_number(value, format_text)
-    return VALUE
+    return VALUE_ERROR
 
 
 @rule_function("text", "number?", result="text")
@@ -224,7 +224,7 @@ def LEFT(text, count=1):
     """
     count = int(count)
     if count < 0:
-        return VALUE
+        return VALUE_ERROR
     return text[:count]
 
 
@@ -240,7 +240,7 @@ def RIGHT(text, count=1):
     """
     count = int(count)
     if count < 0:
-        return VALUE
+        return VALUE_ERROR
     return text[len(text) - count:] if count else ""
 
 
@@ -256,7 +256,7 @@ def MID(text, start, count):
     """
     start, count = int(start), int(count)
     if start < 1 or count < 0:
-        return VALUE
+        return VALUE_ERROR
     return text[start - 1:start - 1 + count]
 
 
@@ -327,7 +327,7 @@ def REPLACE(text, start, count, new_text):
     """
     start, count = int(start), int(count)
     if start < 1 or count < 0:
-        return VALUE
+        return VALUE_ERROR
     return check_text(text[:start - 1] + new_text + text[start - 1 + count:])
 
 
@@ -349,7 +349,7 @@ def SUBSTITUTE(text, old, new, instance=None):
         return check_text(text.replace(old, new))
     instance = int(instance)
     if instance < 1:
-        return VALUE
+        return VALUE_ERROR
     pos = -1
     for _ in range(instance):
         pos = text.find(old, pos + 1)
@@ -370,9 +370,9 @@ def SEARCH(find_text, within, start=1):
     """
     start = int(start)
     if start < 1 or start > len(within) + 1:
-        return VALUE
+        return VALUE_ERROR
     match = _wildcard(fold(find_text), anchored=False).search(fold(within), start - 1)
-    return VALUE if match is None else match.start() + 1
+    return VALUE_ERROR if match is None else match.start() + 1
 
 
 @rule_function("text", "text", "number?", result="number")
@@ -387,9 +387,9 @@ def FIND(find_text, within, start=1):
     """
     start = int(start)
     if start < 1 or start > len(within) + 1:
-        return VALUE
+        return VALUE_ERROR
     pos = within.find(find_text, start - 1)
-    return VALUE if pos < 0 else pos + 1
+    return VALUE_ERROR if pos < 0 else pos + 1
 
 
 @rule_function("text", "number", result="text")
@@ -404,7 +404,7 @@ def REPT(text, times):
     """
     times = int(times)
     if times < 0:
-        return VALUE
+        return VALUE_ERROR
     if len(text) * times > MAX_TEXT_LENGTH:
         raise RuleLimitError("text_too_long", limit=MAX_TEXT_LENGTH)
     return text * times

@@ -209,8 +209,17 @@ def _write_batch(session: Session, actor: Actor, run: _Run, parsed: list[tuple[i
         creates = parsed
     created_ids: dict[str, str] = {}
     if creates:
-        result = records.bulk_create(session, actor, run.form.id, [d for _n, d in creates],
-                                     source="import", mode=on_error)
+        try:
+            result = records.bulk_create(session, actor, run.form.id, [d for _n, d in creates],
+                                         source="import", mode=on_error)
+        except ValidationFailed as exc:
+            # all_or_nothing: the batch wrote nothing; its errors come keyed by row index.
+            by_index = exc.details.get("records") or {}
+            for index, errors in by_index.items():
+                run.field_errors(creates[int(index)][0], errors)
+            if not by_index:
+                run.error(creates[0][0], None, exc.message)
+            result = records.BulkResult(ids=[None] * len(creates), errors={})
         for index, errors in (result.errors or {}).items():
             run.field_errors(creates[index][0], errors)
         for (number, data), record_id in zip(creates, result.ids):

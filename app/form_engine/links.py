@@ -1,0 +1,99 @@
+"""Checks and values that read other rows, batched for many records: relation targets exist in
+the same workspace and target form (and pass the relation's filter), user and department ids
+belong to the workspace, and lookup values copied from related records."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.form_engine import expressions
+from app.form_engine.compile import CompiledForm
+from app.form_engine.fields import Errors, add_error
+from app.form_engine.fields.relation import relation_ids
+from app.i18n import _
+from app.models import Department, Form, Membership, Record
+from app.rule_engine import EvalEnv
+
+CHUNK = 900
+
+
+def _chunks(values: list[str]):
+    for i in range(0, len(values), CHUNK):
+        yield values[i:i + CHUNK]
+
+
+def target_forms(session: Session, form: Form, cf: CompiledForm) -> dict[str, Form | None]:
+    keys = {f["target"] for f in cf.relations.values()}
+    if not keys:
+        return {}
+    found = {f.key: f for f in session.scalars(sa.select(Form).where(
+        Form.app_id == form.app_id, Form.key.in_(keys)))}
+    return {k: found.get(k) for k in keys}
+
+
+def load_targets(session: Session, form: Form, cf: CompiledForm, datas: list[dict]
+                 ) -> dict[str, dict[str, dict]]:
+    """relation key -> {target record id: target data} for every id the records point at."""
+    forms = target_forms(session, form, cf)
+    out: dict[str, dict[str, dict]] = {}
+    for key, f in cf.relations.items():
+        ids = sorted({i for d in datas for i in relation_ids(d.get(key)) if isinstance(i, str)})
+        target = forms.get(f["target"])
+        rows: dict[str, dict] = {}
+        if ids and target is not None:
+            for chunk in _chunks(ids):
+                rows.update(session.execute(sa.select(Record.id, Record.data).where(
+                    Record.form_id == target.id, Record.workspace_id == form.workspace_id,
+                    Record.id.in_(chunk))).all())
+        out[key] = rows
+    return out
+
+
+def check_relations(cf: CompiledForm, data: dict, targets: dict, env: EvalEnv, errors: Errors,
+                    path_prefix: str = "") -> None:
+    for key, f in cf.relations.items():
+        ids = relation_ids(data.get(key))
+        found = targets.get(key, {})
+        if any(i not in found for i in ids):
+            add_error(errors, path_prefix + key, _("The related record does not exist",
+                                                   "关联的记录不存在"))
+        elif f.get("filter") and not all(expressions.truthy(f["filter"], found[i], env)
+                                         for i in ids):
+            add_error(errors, path_prefix + key, _("The related record is not allowed here",
+                                                   "该关联记录不符合条件"))
+
+
+def lookup_values(cf: CompiledForm, data: dict, targets: dict) -> dict:
+    values = {}
+    for f in cf.lookups:
+        related = targets.get(f["via"], {})
+        picked = [related[i].get(f["field"]) for i in relation_ids(data.get(f["via"])) if i in related]
+        multiple = cf.relations.get(f["via"], {}).get("multiple")
+        values[f["key"]] = picked if multiple else (picked[0] if picked else None)
+    return values
+
+
+def known_people(session: Session, workspace_id: str, cf: CompiledForm, datas: list[dict]
+                 ) -> tuple[set[str], set[str]]:
+    users, departments = set(), set()
+    for d in datas:
+        for key, kind in cf.people.items():
+            ids = relation_ids(d.get(key))
+            (users if kind == "user" else departments).update(i for i in ids if isinstance(i, str))
+    known_users, known_departments = set(), set()
+    for chunk in _chunks(sorted(users)):
+        known_users.update(session.scalars(sa.select(Membership.user_id).where(
+            Membership.workspace_id == workspace_id, Membership.user_id.in_(chunk))))
+    for chunk in _chunks(sorted(departments)):
+        known_departments.update(session.scalars(sa.select(Department.id).where(
+            Department.workspace_id == workspace_id, Department.id.in_(chunk))))
+    return known_users, known_departments
+
+
+def check_people(cf: CompiledForm, data: dict, known: tuple[set, set], errors: Errors) -> None:
+    users, departments = known
+    for key, kind in cf.people.items():
+        pool = users if kind == "user" else departments
+        if any(i not in pool for i in relation_ids(data.get(key))):
+            add_error(errors, key, _("Not a member of this workspace", "不是本工作区的成员")
+                      if kind == "user" else _("No such department", "没有该部门"))

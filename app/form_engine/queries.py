@@ -1,0 +1,219 @@
+"""Reading records: filter (rule expression pushed to SQL by the rule engine, streamed Python
+evaluation as the fallback), typed multi-field sort, projection, cursor pages, counts, and the
+record's output shape (hidden fields removed, volatile formulas recomputed on read)."""
+from __future__ import annotations
+
+import base64
+import copy
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app import clock, rule_engine
+from app.auth.actor import Actor
+from app.errors import BadRequest, ValidationFailed
+from app.form_engine import expressions, permissions, pipeline
+from app.form_engine import fields as registry
+from app.form_engine.forms import compiled_form, form_rule_schema, get_form
+from app.form_engine.sqljson import field_number, field_text, points_at
+from app.i18n import _
+from app.models import Form, Record
+from app.rule_engine import EvalEnv
+
+STREAM_CHUNK = 500
+_META_SORTS = {"id": Record.id, "created_at": Record.created_at, "updated_at": Record.updated_at}
+
+
+def _env(session: Session, actor: Actor, form: Form) -> EvalEnv:
+    from app.form_engine.records import workspace_timezone
+
+    return EvalEnv(tz=workspace_timezone(session, form.workspace_id), current_user=actor.user_id,
+                   now=clock.now())
+
+
+def checked_filter(session: Session, actor: Actor, form: Form, text: str) -> dict:
+    """The rule schema the filter is valid against; 422 at `filter` when it is not."""
+    schema = form_rule_schema(session, form)
+    hidden = permissions.rules_for(actor, form).hidden
+    visible = {k: v for k, v in schema.items() if k not in hidden}
+    problem = expressions.check(text, visible)
+    if problem is not None:
+        raise ValidationFailed(_("The filter is not valid", "筛选条件无效"), {"fields": {"filter": [problem]}})
+    return schema
+
+
+def filter_clause(session: Session, form: Form, text: str, env: EvalEnv | None = None):
+    """The SQL clause of a filter, or None when the rule engine cannot compile it."""
+    to_sql = getattr(rule_engine, "to_sql", None)
+    if to_sql is None:
+        return None
+    try:
+        return to_sql(text, form_rule_schema(session, form), Record.data, env=env)
+    except (NotImplementedError, rule_engine.RuleError, TypeError, ValueError, KeyError):
+        return None
+
+
+def _sort_columns(form: Form, sort: str | None, dialect: str) -> list:
+    if not sort:
+        return []
+    fields = {f["key"]: f for f in form.definition["fields"]}
+    columns = []
+    for part in [p.strip() for p in sort.split(",") if p.strip()]:
+        desc = part.startswith("-")
+        key = part.lstrip("-+")
+        if key in _META_SORTS:
+            column = _META_SORTS[key]
+        elif key in fields and registry.get(fields[key]["type"]).stores:
+            kind = registry.get(fields[key]["type"])
+            numeric = kind.sql_kind == "number" or (fields[key]["type"] in ("formula", "lookup")
+                                                    and fields[key].get("result") == "number")
+            column = field_number(key, dialect) if numeric else field_text(key, dialect)
+        else:
+            raise BadRequest(_("Cannot sort by '{k}'", "不能按“{k}”排序", k=key),
+                             {"fields": {"sort": [_("Unknown field", "未知字段")]}})
+        columns.append(sa.nulls_last(column.desc()) if desc else sa.nulls_first(column.asc()))
+    return columns
+
+
+def _encode(cursor: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> dict:
+    if not cursor:
+        return {}
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(value, dict):
+            return value
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise BadRequest(_("Invalid cursor", "无效的分页游标"))
+
+
+def _base(session: Session, actor: Actor, form: Form) -> sa.Select:
+    return sa.select(Record).where(Record.form_id == form.id,
+                                   Record.workspace_id == actor.workspace_id,
+                                   permissions.scope_clause(actor, form))
+
+
+def serialize(session: Session, actor: Actor, form: Form, record: Record, fields=None) -> dict:
+    cf = compiled_form(session, form)
+    data = record.data
+    if cf.volatile:
+        data = copy.deepcopy(data)
+        pipeline.compute_formulas(cf, data, _env(session, actor, form), only=cf.volatile)
+    hidden = permissions.rules_for(actor, form).hidden
+    if hidden or fields:
+        data = {k: v for k, v in data.items() if k not in hidden and (not fields or k in fields)}
+    return {"id": record.id, "form_id": record.form_id, "data": data, "version": record.version,
+            "created_at": record.created_at, "updated_at": record.updated_at,
+            "created_by": record.created_by}
+
+
+def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = None,
+          sort: str | None = None, fields=None, limit: int = 50, cursor: str | None = None) -> dict:
+    form = get_form(session, actor, form_id)
+    permissions.require(actor, form, "view")
+    dialect = session.get_bind().dialect.name
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    order = _sort_columns(form, sort, dialect)
+    position = _decode(cursor)
+    stmt = _base(session, actor, form)
+    env = _env(session, actor, form)
+    clause = None
+    schema = None
+    if filter:
+        schema = checked_filter(session, actor, form, filter)
+        clause = filter_clause(session, form, filter, env)
+        if clause is not None:
+            stmt = stmt.where(clause)
+    python_filter = filter if filter and clause is None else None
+    if not order:
+        if position.get("after"):
+            stmt = stmt.where(Record.id > str(position["after"]))
+        stmt = stmt.order_by(Record.id)
+    else:
+        stmt = stmt.order_by(*order, Record.id)
+    offset = int(position.get("offset", 0)) if order else 0
+    rows = _take(session, stmt, python_filter, schema, env, offset, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more:
+        next_cursor = _encode({"offset": offset + limit} if order else {"after": rows[-1].id})
+    return {"items": [serialize(session, actor, form, r, fields) for r in rows],
+            "next_cursor": next_cursor}
+
+
+def _take(session, stmt, python_filter, schema, env, offset, want) -> list[Record]:
+    if python_filter is None:
+        return list(session.scalars(stmt.offset(offset).limit(want)))
+    found, skipped, start = [], 0, 0
+    while len(found) < want:
+        chunk = list(session.scalars(stmt.offset(start).limit(STREAM_CHUNK)))
+        for r in chunk:
+            if expressions.truthy(python_filter, r.data, env, schema):
+                if skipped < offset:
+                    skipped += 1
+                else:
+                    found.append(r)
+                    if len(found) == want:
+                        break
+        if len(chunk) < STREAM_CHUNK:
+            break
+        start += STREAM_CHUNK
+    return found
+
+
+def count(session: Session, actor: Actor, form_id: str, filter: str | None = None) -> int:
+    form = get_form(session, actor, form_id)
+    permissions.require(actor, form, "view")
+    stmt = _base(session, actor, form)
+    if not filter:
+        return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    schema = checked_filter(session, actor, form, filter)
+    env = _env(session, actor, form)
+    clause = filter_clause(session, form, filter, env)
+    if clause is not None:
+        return session.scalar(sa.select(sa.func.count()).select_from(stmt.where(clause).subquery()))
+    total, start = 0, 0
+    stmt = stmt.order_by(Record.id)
+    while True:
+        chunk = list(session.scalars(stmt.offset(start).limit(STREAM_CHUNK)))
+        total += sum(1 for r in chunk if expressions.truthy(filter, r.data, env, schema))
+        if len(chunk) < STREAM_CHUNK:
+            return total
+        start += STREAM_CHUNK
+
+
+def python_rollup(session: Session, rollup: dict, source: Form, target_id: str):
+    """A rollup whose filter does not compile to SQL: stream the target's source records."""
+    dialect = session.get_bind().dialect.name
+    via = next(f for f in source.definition["fields"] if f["key"] == rollup["via"])
+    env = EvalEnv(now=clock.now())
+    values, n = [], 0
+    rows = session.execute(sa.select(Record.data).where(
+        Record.form_id == source.id,
+        points_at(rollup["via"], target_id, via.get("multiple", False), dialect)))
+    for (data,) in rows:
+        if not expressions.truthy(rollup["filter"], data, env):
+            continue
+        n += 1
+        if rollup["agg"] != "count" and data.get(rollup["field"]) is not None:
+            values.append(data[rollup["field"]])
+    agg = rollup["agg"]
+    if agg == "count":
+        return n
+    if agg == "count_distinct":
+        return len({json.dumps(v, sort_keys=True) for v in values})
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if agg == "sum":
+        return sum(numbers)
+    if not values:
+        return None
+    if agg == "avg":
+        return sum(numbers) / len(numbers) if numbers else None
+    return (min if agg == "min" else max)(numbers or values)

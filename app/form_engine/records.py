@@ -1,0 +1,475 @@
+"""The one write path for records (API, public forms, imports, flows, templates), in order:
+check input -> defaults -> lookups -> formulas -> required/required_when -> validations ->
+unique (database rows) -> serials -> save with optimistic version -> revision -> rollups and
+lookups of related records -> form.data_version += 1 -> record event after commit."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.auth.actor import Actor
+from app.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from app.events import publish_after_commit
+from app.form_engine import links, permissions, pipeline, rollups, serials, uniques
+from app.form_engine.compile import CompiledForm
+from app.form_engine.expressions import referenced_fields
+from app.form_engine.fields.relation import relation_ids
+from app.form_engine.forms import compiled_form, get_form
+from app.form_engine.queries import count, query, serialize  # noqa: F401  (part of this API)
+from app.i18n import _
+from app.ids import new_id
+from app.models import EventOutbox, Form, Record, RecordRevision, UniqueValue, Workspace
+from app.rule_engine import EvalEnv
+
+BULK_MAX = 1000
+_INVALID = _("The record is not valid", "记录无效")
+
+
+@dataclass
+class BulkResult:
+    ids: list
+    errors: dict
+
+
+def workspace_timezone(session: Session, workspace_id: str) -> str:
+    cache = session.info.setdefault("workspace_tz", {})
+    if workspace_id not in cache:
+        cache[workspace_id] = session.scalar(sa.select(Workspace.timezone).where(
+            Workspace.id == workspace_id)) or "UTC"
+    return cache[workspace_id]
+
+
+def eval_env(session: Session, actor: Actor, workspace_id: str, record_id: str | None = None
+             ) -> EvalEnv:
+    return EvalEnv(tz=workspace_timezone(session, workspace_id), current_user=actor.user_id,
+                   record_id=record_id, now=clock.now())
+
+
+def _invalid(errors: dict) -> ValidationFailed:
+    return ValidationFailed(_INVALID, {"fields": errors})
+
+
+def _logs_data(form: Form) -> bool:
+    return (form.definition.get("settings") or {}).get("data_log", True)
+
+
+def _event(session, name, form, record_id, data, old, changed, source, actor, meta) -> None:
+    meta = meta or {}
+    publish_after_commit(session, name, {
+        "workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
+        "form_key": form.key, "record_id": record_id, "data": data, "old": old,
+        "changed": changed, "source": source, "actor_id": actor.user_id,
+        "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")})
+
+
+def _bump_data_version(session: Session, form: Form, by: int = 1) -> None:
+    session.execute(sa.update(Form).where(Form.id == form.id)
+                    .values(data_version=Form.data_version + by))
+
+
+def _prepare(session, actor, form, cf, incoming, *, existing: Record | None, env) -> pipeline.Prepared:
+    """Steps 1-6 for one record: raises ValidationFailed with every error at its path."""
+    errors: dict = {}
+    readonly = frozenset() if actor.is_system else (
+        permissions.readonly_fields(actor, form) | {k for k, f in cf.fields.items() if f.get("readonly")})
+    clean = pipeline.check_input(cf, incoming, errors, readonly)
+    if existing is None:
+        data = {k: None for k in cf.fields}
+        data.update(clean)
+        pipeline.apply_defaults(cf, data, set(clean), env)
+    else:
+        data = {**{k: None for k in cf.fields}, **copy.deepcopy(existing.data), **clean}
+        data = {k: v for k, v in data.items() if k in cf.fields}
+    targets = links.load_targets(session, form, cf, [data])
+    links.check_relations(cf, data, targets, env, errors)
+    links.check_people(cf, data, links.known_people(session, form.workspace_id, cf, [data]), errors)
+    data.update(links.lookup_values(cf, data, targets))
+    if errors:
+        raise _invalid(errors)
+    pipeline.compute_formulas(cf, data, env)
+    pipeline.check_conditions(cf, data, env, errors)
+    pipeline.check_validations(cf, data, env, errors)
+    if errors:
+        raise _invalid(errors)
+    return pipeline.Prepared(data=data, errors=errors)
+
+
+def _load_for_write(session: Session, actor: Actor, record_id: str) -> tuple[Record, Form]:
+    stmt = sa.select(Record).where(Record.id == str(record_id),
+                                   Record.workspace_id == actor.workspace_id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()  # concurrent writers of one record queue here
+    record = session.scalar(stmt)
+    if record is None:
+        raise NotFound(_("record not found", "找不到该记录"))
+    form = session.get(Form, record.form_id)
+    if not permissions.in_scope(actor, form, record):
+        raise NotFound(_("record not found", "找不到该记录"))
+    return record, form
+
+
+def _rollup_values_for_new(cf: CompiledForm) -> dict:
+    return {f["key"]: rollups._EMPTY.get(f["agg"]) for f in cf.rollups}
+
+
+def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: str = "api",
+           meta: dict | None = None) -> Record:
+    form = get_form(session, actor, form_id)
+    permissions.require(actor, form, "create")
+    cf = compiled_form(session, form)
+    record_id = new_id()
+    env = eval_env(session, actor, form.workspace_id, record_id)
+    values = _prepare(session, actor, form, cf, data, existing=None, env=env).data
+    values.update(_rollup_values_for_new(cf))
+    uniques.claim(session, form.id, record_id, uniques.entries(cf, values))
+    today = env.today()
+    for f in cf.serials:
+        period = serials.period_of(f, today)
+        values[f["key"]] = serials.render(f, period, serials.allocate(session, form.id, f["key"],
+                                                                       period))
+    record = Record(id=record_id, workspace_id=form.workspace_id, form_id=form.id, data=values,
+                    version=1, form_version=form.version, created_by=actor.user_id,
+                    updated_by=actor.user_id, owner_id=actor.user_id,
+                    department_id=actor.department_ids[0] if actor.department_ids else None)
+    session.add(record)
+    if _logs_data(form):
+        session.add(RecordRevision(workspace_id=form.workspace_id, record_id=record_id,
+                                   form_id=form.id, version=1, action="create",
+                                   actor_id=actor.user_id, source=source, changed=list(values),
+                                   before=None, after=values))
+    session.flush()
+    _propagate(session, actor, form, None, values, record_id, meta, 0)
+    _bump_data_version(session, form)
+    _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
+           meta)
+    return record
+
+
+def update(session: Session, actor: Actor, record_id: str, changes: dict, *,
+           version: int | None = None, source: str = "api", meta: dict | None = None) -> Record:
+    record, form = _load_for_write(session, actor, record_id)
+    permissions.require(actor, form, "edit")
+    if version is not None and version != record.version:
+        raise Conflict(_("The record was changed by someone else; reload and try again",
+                         "记录已被他人修改，请刷新后重试"),
+                       {"version": record.version})
+    cf = compiled_form(session, form)
+    env = eval_env(session, actor, form.workspace_id, record.id)
+    before = copy.deepcopy(record.data)
+    after = _prepare(session, actor, form, cf, changes, existing=record, env=env).data
+    for f in cf.serials + cf.rollups:
+        after[f["key"]] = before.get(f["key"])
+    changed = pipeline.changed_keys(before, after)
+    if not changed:
+        return record
+    uniques.claim(session, form.id, record.id, uniques.entries(cf, after),
+                  uniques.entries(cf, before))
+    record.data = after
+    record.version += 1
+    record.form_version = form.version
+    record.updated_by = actor.user_id
+    record.updated_at = clock.now()
+    if _logs_data(form):
+        session.add(RecordRevision(
+            workspace_id=form.workspace_id, record_id=record.id, form_id=form.id,
+            version=record.version, action="update", actor_id=actor.user_id, source=source,
+            changed=changed, before={k: before.get(k) for k in changed},
+            after={k: after.get(k) for k in changed}))
+    session.flush()
+    _propagate(session, actor, form, before, after, record.id, meta, 0, changed)
+    _bump_data_version(session, form)
+    _event(session, "record.updated", form, record.id, after, before, changed, source, actor, meta)
+    return record
+
+
+def delete(session: Session, actor: Actor, record_id: str, *, source: str = "api",
+           meta: dict | None = None) -> None:
+    record, form = _load_for_write(session, actor, record_id)
+    permissions.require(actor, form, "delete")
+    _release_references(session, actor, form, record, meta)
+    before = copy.deepcopy(record.data)
+    uniques.release(session, record.id)
+    if _logs_data(form):
+        session.add(RecordRevision(workspace_id=form.workspace_id, record_id=record.id,
+                                   form_id=form.id, version=record.version + 1, action="delete",
+                                   actor_id=actor.user_id, source=source, changed=list(before),
+                                   before=before, after=None))
+    session.delete(record)
+    session.flush()
+    _propagate(session, actor, form, before, None, record.id, meta, 0)
+    _bump_data_version(session, form)
+    _event(session, "record.deleted", form, record.id, before, before, list(before), source,
+           actor, meta)
+
+
+def _release_references(session, actor, form, record, meta) -> None:
+    """Records pointing here: refuse (restrict, the default) or clear their relation."""
+    for other in session.scalars(sa.select(Form).where(Form.app_id == form.app_id)):
+        for f in other.definition["fields"]:
+            if f["type"] != "relation" or f.get("target") != form.key:
+                continue
+            pointing = rollups.pointing_records(session, other, f, record.id)
+            pointing = [p for p in pointing if p.id != record.id]
+            if not pointing:
+                continue
+            if f.get("on_delete", "restrict") == "restrict":
+                raise Conflict(_("Other records refer to this record", "其他记录引用了此记录"),
+                               {"referenced_by": [{"form_id": other.id, "field": f["key"],
+                                                   "record_ids": [p.id for p in pointing[:20]],
+                                                   "count": len(pointing)}]})
+            system = Actor.system(form.workspace_id, via="system")
+            for p in pointing:
+                ids = [i for i in relation_ids(p.data.get(f["key"])) if i != record.id]
+                value = ids if f.get("multiple") else None
+                update(session, system, p.id, {f["key"]: value or None}, source="system",
+                       meta={**(meta or {}), "depth": (meta or {}).get("depth", 0)})
+
+
+def get(session: Session, actor: Actor, record_id: str) -> Record:
+    record = session.scalar(sa.select(Record).where(Record.id == str(record_id),
+                                                    Record.workspace_id == actor.workspace_id))
+    if record is None:
+        raise NotFound(_("record not found", "找不到该记录"))
+    form = session.get(Form, record.form_id)
+    permissions.require(actor, form, "view")
+    if not permissions.in_scope(actor, form, record):
+        raise NotFound(_("record not found", "找不到该记录"))
+    return record
+
+
+def history(session: Session, actor: Actor, record_id: str) -> list[RecordRevision]:
+    revisions = list(session.scalars(sa.select(RecordRevision).where(
+        RecordRevision.record_id == str(record_id),
+        RecordRevision.workspace_id == actor.workspace_id).order_by(RecordRevision.version)))
+    if not revisions:
+        get(session, actor, record_id)
+        return []
+    form = session.get(Form, revisions[0].form_id)
+    if form is None:
+        raise NotFound(_("record not found", "找不到该记录"))
+    permissions.require(actor, form, "view")
+    hidden = set(form.definition and permissions.rules_for(actor, form).hidden)
+    for rev in revisions:
+        session.expunge(rev)
+        rev.changed = [k for k in rev.changed if k not in hidden]
+        rev.before = {k: v for k, v in (rev.before or {}).items() if k not in hidden} or rev.before
+        rev.after = {k: v for k, v in (rev.after or {}).items() if k not in hidden} or rev.after
+    return revisions
+
+
+# --- derived values of related records ------------------------------------------------------
+
+def _propagate(session, actor, form, before, after, record_id, meta, depth, changed=None) -> None:
+    """Refresh rollups fed by this record and lookups copying its fields."""
+    if depth >= rollups.MAX_DEPTH:
+        return
+    changed_set = set(changed) if changed is not None else None
+    for target_form, rollup in rollups.rollups_fed_by(session, form):
+        relevant = {rollup["via"], rollup.get("field")}
+        if rollup.get("filter"):
+            relevant |= referenced_fields(rollup["filter"])
+        if changed_set is not None and not (changed_set & relevant):
+            continue
+        for target_id in rollups.affected_targets(rollup["via"], before, after):
+            _refresh_rollup(session, target_form, rollup, form, target_id, meta, depth)
+    if before is None or after is None or not changed_set:
+        return
+    for other, relation, lookup in rollups.lookups_reading(session, form):
+        if lookup["field"] not in changed_set:
+            continue
+        for rec in rollups.pointing_records(session, other, relation, record_id):
+            ids = relation_ids(rec.data.get(relation["key"]))
+            if relation.get("multiple"):
+                value = [after.get(lookup["field"]) if i == record_id else None for i in ids]
+                current = rec.data.get(lookup["key"]) or []
+                value = [v if i == record_id else (current[n] if n < len(current) else None)
+                         for n, (i, v) in enumerate(zip(ids, value))]
+            else:
+                value = after.get(lookup["field"])
+            refresh_derived(session, other, rec, {lookup["key"]: value}, meta, depth + 1)
+
+
+def _rollup_filter(session, source: Form, rollup: dict):
+    text = rollup.get("filter")
+    if not text:
+        return None
+    from app.form_engine.queries import filter_clause
+    clause = filter_clause(session, source, text)
+    return clause
+
+
+def _refresh_rollup(session, target_form, rollup, source, target_id, meta, depth) -> None:
+    target = session.scalar(sa.select(Record).where(Record.id == target_id,
+                                                    Record.form_id == target_form.id))
+    if target is None:
+        return
+    clause = _rollup_filter(session, source, rollup)
+    if clause is None and rollup.get("filter"):
+        from app.form_engine.queries import python_rollup
+        value = python_rollup(session, rollup, source, target_id)
+    else:
+        value = rollups.aggregate(session, rollup, source, target_id, clause)
+    refresh_derived(session, target_form, target, {rollup["key"]: value}, meta, depth + 1)
+
+
+def refresh_derived(session: Session, form: Form, record: Record, updates: dict,
+                    meta: dict | None, depth: int) -> None:
+    """Store engine-derived values (rollups, lookups) and what depends on them; no revision,
+    but an event (source "system") so flows see e.g. a customer's total change."""
+    before = record.data
+    if all(before.get(k) == v for k, v in updates.items()):
+        return
+    system = Actor.system(form.workspace_id)
+    cf = compiled_form(session, form)
+    after = {**copy.deepcopy(before), **updates}
+    pipeline.compute_formulas(cf, after, eval_env(session, system, form.workspace_id, record.id))
+    changed = pipeline.changed_keys(before, after)
+    record.data = after
+    record.updated_at = clock.now()
+    session.flush()
+    _propagate(session, system, form, before, after, record.id, meta, depth, changed)
+    _bump_data_version(session, form)
+    _event(session, "record.updated", form, record.id, after, before, changed, "system", system,
+           meta)
+
+
+# --- bulk -----------------------------------------------------------------------------------
+
+def bulk_create(session: Session, actor: Actor, form_id: str, rows: list[dict], *,
+                source: str = "import", mode: str = "all_or_nothing", meta: dict | None = None
+                ) -> BulkResult:
+    """Create many records with batched checks and inserts (executemany)."""
+    if len(rows) > BULK_MAX:
+        raise BadRequest(_("At most {n} records per request", "每次最多 {n} 条记录", n=BULK_MAX))
+    form = get_form(session, actor, form_id)
+    permissions.require(actor, form, "import" if source == "import" else "create")
+    cf = compiled_form(session, form)
+    env = eval_env(session, actor, form.workspace_id)
+    readonly = frozenset() if actor.is_system else (
+        permissions.readonly_fields(actor, form) | {k for k, f in cf.fields.items() if f.get("readonly")})
+    errors: dict[int, dict] = {}
+    datas: list[dict] = []
+    for i, row in enumerate(rows):
+        row_errors: dict = {}
+        clean = pipeline.check_input(cf, row, row_errors, readonly)
+        data = {k: None for k in cf.fields}
+        data.update(clean)
+        pipeline.apply_defaults(cf, data, set(clean), env)
+        datas.append(data)
+        if row_errors:
+            errors[i] = row_errors
+    targets = links.load_targets(session, form, cf, datas)
+    people = links.known_people(session, form.workspace_id, cf, datas) if cf.people else None
+    rollup_defaults = _rollup_values_for_new(cf)
+    for i, data in enumerate(datas):
+        row_errors = errors.get(i, {})
+        if cf.relations:
+            links.check_relations(cf, data, targets, env, row_errors)
+            data.update(links.lookup_values(cf, data, targets))
+        if people is not None:
+            links.check_people(cf, data, people, row_errors)
+        if not row_errors:
+            pipeline.compute_formulas(cf, data, env)
+            pipeline.check_conditions(cf, data, env, row_errors)
+            pipeline.check_validations(cf, data, env, row_errors)
+        data.update(rollup_defaults)
+        if row_errors:
+            errors[i] = row_errors
+    claims = _bulk_unique(session, form, cf, datas, errors)
+    if errors and mode == "all_or_nothing":
+        raise ValidationFailed(_("Some records are not valid; nothing was saved",
+                                 "部分记录无效，未保存任何记录"),
+                               {"records": {str(i): e for i, e in sorted(errors.items())}})
+    good = [i for i in range(len(datas)) if i not in errors]
+    ids: list = [None] * len(datas)
+    for i in good:
+        ids[i] = new_id()
+    _bulk_serials(session, form, cf, [datas[i] for i in good], env)
+    _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta)
+    return BulkResult(ids=ids, errors=errors)
+
+
+def _bulk_unique(session, form, cf, datas, errors) -> list[dict]:
+    claims = [uniques.entries(cf, d) if cf.unique else {} for d in datas]
+    if not cf.unique:
+        return claims
+    seen: dict[tuple, int] = {}
+    for i, claim in enumerate(claims):
+        for pair in claim.items():
+            if pair in seen and i not in errors:
+                errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in pair[0].split(",")})
+            seen.setdefault(pair, i)
+    pairs = list(seen)
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start:start + 400]
+        held = session.execute(sa.select(UniqueValue.constraint_key, UniqueValue.value_hash).where(
+            UniqueValue.form_id == form.id,
+            sa.tuple_(UniqueValue.constraint_key, UniqueValue.value_hash).in_(chunk))).all()
+        for pair in held:
+            i = seen[tuple(pair)]
+            errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in pair[0].split(",")})
+    return claims
+
+
+def _bulk_serials(session, form, cf, datas, env) -> None:
+    if not datas:
+        return
+    today = env.today()
+    for f in cf.serials:
+        period = serials.period_of(f, today)
+        last = serials.allocate(session, form.id, f["key"], period, len(datas))
+        for n, data in enumerate(datas, start=last - len(datas) + 1):
+            data[f["key"]] = serials.render(f, period, n)
+
+
+def _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta) -> None:
+    if not good:
+        return
+    now = clock.now()
+    dept = actor.department_ids[0] if actor.department_ids else None
+    session.execute(sa.insert(Record), [
+        {"id": ids[i], "workspace_id": form.workspace_id, "form_id": form.id, "data": datas[i],
+         "version": 1, "form_version": form.version, "created_by": actor.user_id,
+         "updated_by": actor.user_id, "owner_id": actor.user_id, "department_id": dept,
+         "created_at": now, "updated_at": now} for i in good])
+    unique_rows = [{"form_id": form.id, "constraint_key": c, "value_hash": h, "record_id": ids[i]}
+                   for i in good for c, h in claims[i].items()]
+    if unique_rows:
+        try:
+            with session.begin_nested():
+                session.execute(sa.insert(UniqueValue), unique_rows)
+        except IntegrityError:
+            raise uniques.conflict({r["constraint_key"] for r in unique_rows}) from None
+    if _logs_data(form):
+        session.execute(sa.insert(RecordRevision), [
+            {"id": new_id(), "workspace_id": form.workspace_id, "record_id": ids[i],
+             "form_id": form.id, "version": 1, "action": "create", "actor_id": actor.user_id,
+             "source": source, "at": now, "changed": list(datas[i]), "before": None,
+             "after": datas[i]} for i in good])
+    _bulk_events(session, actor, form, [(ids[i], datas[i]) for i in good], source, meta)
+    for i in good:
+        _propagate(session, actor, form, None, datas[i], ids[i], meta, 0)
+    _bump_data_version(session, form, len(good))
+
+
+def _bulk_events(session, actor, form, created, source, meta) -> None:
+    """record.created for each row: outbox rows in one executemany, delivered after commit
+    exactly like app.events.publish_after_commit does for one event."""
+    meta = meta or {}
+    now = clock.now()
+    rows, pending = [], session.info.setdefault("pending_events", [])
+    for record_id, data in created:
+        payload = {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
+                   "form_key": form.key, "record_id": record_id, "data": data, "old": None,
+                   "changed": list(data), "source": source, "actor_id": actor.user_id,
+                   "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
+        outbox_id = new_id()
+        rows.append({"id": outbox_id, "workspace_id": form.workspace_id, "name": "record.created",
+                     "payload": payload, "created_at": now, "attempts": 0})
+        pending.append(("record.created", {**payload, "outbox_id": outbox_id}))
+    session.execute(sa.insert(EventOutbox), rows)

@@ -171,7 +171,7 @@ class ImportPreviewOut(Schema):
     headers = fields.List(fields.String())
     mapping = fields.Dict()
     rows = fields.List(fields.Dict())
-    fields = fields.List(fields.Dict())
+    form_fields = fields.List(fields.Dict(), data_key="fields", attribute="fields")
 
 
 class JobAccepted(Schema):
@@ -255,3 +255,188 @@ def export_records(form_id, query):
 def _prepend(first, rest):
     yield first
     yield from rest
+
+
+# ---- public forms and look-up links -------------------------------------------------------
+
+class PublicLinkIn(Schema):
+    field_keys = fields.List(fields.String(), load_default=None, allow_none=True,
+                             data_key="fields", attribute="fields")
+    thank_you = fields.String(load_default=None, allow_none=True)
+    redirect = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    opens_at = fields.String(load_default=None, allow_none=True)
+    closes_at = fields.String(load_default=None, allow_none=True)
+    max_submissions = fields.Integer(load_default=None, allow_none=True,
+                                     validate=lambda n: n is None or n >= 1)
+    rotate = fields.Boolean(load_default=False)
+
+
+class PublicQueryLinkIn(Schema):
+    lookup_field = fields.String(required=True)
+    field_keys = fields.List(fields.String(), required=True, data_key="fields",
+                             attribute="fields")
+    password = fields.String(load_default=None, allow_none=True)
+    rotate = fields.Boolean(load_default=False)
+
+
+class PublicLinkOut(Schema):
+    url = fields.String()
+    token = fields.String()
+    enabled = fields.Boolean()
+    config = fields.Dict()
+    submissions = fields.Integer()
+
+
+def _link_out(link) -> dict:
+    from flask import current_app
+
+    path = "f" if link.kind == "form" else "q"
+    return {"url": f"{current_app.config['BASE_URL']}/{path}/{link.token}", "token": link.token,
+            "enabled": link.enabled, "config": link.config, "submissions": link.submissions}
+
+
+def _without_blanks(body: dict) -> dict:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+@endpoint(bp, "POST", "/forms/<form_id>/public", summary="Enable (or reconfigure) the public "
+          "fill-in link", body=PublicLinkIn, out=PublicLinkOut, role=Role.EDITOR)
+def enable_public(form_id, body):
+    from app.form_engine import public
+
+    rotate = body.pop("rotate")
+    with unit_of_work() as s:
+        return _link_out(public.enable(s, current_actor(), form_id, kind="form",
+                                       config=_without_blanks(body), rotate=rotate))
+
+
+@endpoint(bp, "GET", "/forms/<form_id>/public", summary="The public fill-in link's settings",
+          out=PublicLinkOut, role=Role.EDITOR)
+def get_public(form_id):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        return _link_out(public.get_link(s, current_actor(), form_id, "form"))
+
+
+@endpoint(bp, "DELETE", "/forms/<form_id>/public", summary="Disable the public fill-in link",
+          status=204, role=Role.EDITOR)
+def disable_public(form_id):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        public.disable(s, current_actor(), form_id, kind="form")
+
+
+@endpoint(bp, "POST", "/forms/<form_id>/public-query", summary="Enable the public look-up link "
+          "(a unique field to look up, the fields shown, optional password)",
+          body=PublicQueryLinkIn, out=PublicLinkOut, role=Role.EDITOR)
+def enable_public_query(form_id, body):
+    from app.form_engine import public
+
+    rotate, password = body.pop("rotate"), body.pop("password")
+    with unit_of_work() as s:
+        return _link_out(public.enable(s, current_actor(), form_id, kind="query", config=body,
+                                       password=password, rotate=rotate))
+
+
+@endpoint(bp, "DELETE", "/forms/<form_id>/public-query", summary="Disable the public look-up "
+          "link", status=204, role=Role.EDITOR)
+def disable_public_query(form_id):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        public.disable(s, current_actor(), form_id, kind="query")
+
+
+def _public_limits(token: str, what: str) -> None:
+    from flask import current_app
+
+    from app.limits import client_ip, hit
+
+    config = current_app.config
+    hit(config["PUBLIC_SUBMIT_RATE_LIMIT"], f"public-{what}-ip", client_ip())
+    hit(config.get("PUBLIC_FORM_RATE_LIMIT", "600 per minute"), f"public-{what}-form", token)
+
+
+def _public_body() -> dict:
+    """The JSON body of an anonymous request, under a small size limit."""
+    from flask import current_app
+
+    from app.api.routing import json_body
+    from app.errors import TooLarge
+
+    limit = current_app.config.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024)
+    if (request.content_length or 0) > limit or len(request.get_data(cache=True)) > limit:
+        raise TooLarge(_("The submission is too large", "提交内容过大"))
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest(_("The body must be a JSON object", "请求体必须是 JSON 对象"))
+    return body
+
+
+class PublicFormOut(Schema):
+    form = fields.Dict()
+    settings = fields.Dict()
+
+
+@endpoint(bp, "GET", "/public/<token>", summary="A public form: its public fields and page "
+          "settings (no login)", out=PublicFormOut, auth=False)
+def public_form(token):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        return public.describe(s, token)
+
+
+class PublicSubmitOut(Schema):
+    id = fields.String()
+    thank_you = fields.String(allow_none=True)
+    redirect = fields.String(allow_none=True)
+
+
+@endpoint(bp, "POST", "/public/<token>/submit", summary="Submit a public form {data} (no login; "
+          "rate-limited per IP and per form; public fields only)", out=PublicSubmitOut,
+          status=201, auth=False, responses={413: "Too large", 429: "Rate limited"})
+def public_submit(token):
+    from app.form_engine import public
+
+    _public_limits(token, "submit")
+    body = _public_body()
+    data = body.get("data")
+    if not isinstance(data, dict) or set(body) - {"data"}:
+        raise BadRequest(_('Send {"data": {...}}', '请发送 {"data": {...}}'))
+    with unit_of_work() as s:
+        return public.submit(s, token, data)
+
+
+@endpoint(bp, "GET", "/public/query/<token>", summary="A public look-up link: what it asks and "
+          "shows (no login)", out=PublicFormOut, auth=False)
+def public_query_page_data(token):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        described = public.describe_query(s, token)
+    return {"form": described["form"], "settings": {k: v for k, v in described.items()
+                                                    if k != "form"}}
+
+
+class PublicLookupIn(Schema):
+    value = fields.String(required=True)
+    password = fields.String(load_default=None, allow_none=True)
+
+
+class PublicLookupOut(Schema):
+    found = fields.Boolean()
+    record = fields.Dict(allow_none=True)
+
+
+@endpoint(bp, "POST", "/public/query/<token>", summary="Look up one's own submission by the "
+          "link's unique field (no login; rate-limited)", body=PublicLookupIn,
+          out=PublicLookupOut, auth=False, responses={429: "Rate limited"})
+def public_query(token, body):
+    from app.form_engine import public
+
+    _public_limits(token, "query")
+    with unit_of_work() as s:
+        return public.query(s, token, body["value"], body["password"])

@@ -430,11 +430,15 @@ def segments() -> list[dict]:
 # ---------------------------------------------------------------- flows
 
 MARKETING_CAP = {"max": T.CAP_MESSAGES, "per": T.CAP_WINDOW}
+# Marketing journeys share these flow settings: the send_message node skips (and logs) a message
+# to a customer without consent or over the cap.
+MARKETING_SETTINGS = {"consent_field": "consent_marketing", "frequency_cap": MARKETING_CAP}
 
 
 def sms(id_: str, zh: str, en: str, *, to: str = "{{record.phone}}", marketing: bool = True) -> dict:
-    node = {"id": id_, "type": "send_message", "channel": "sms", "to": to,
-            "body": L(zh, en)}
+    """An SMS in Chinese; the English variant rides in `ui` until bodies can be bilingual."""
+    node = {"id": id_, "type": "send_message", "channel": "sms", "to": to, "body": zh,
+            "ui": {"body_en": en}}
     if marketing:
         node["marketing"] = True
         node["frequency_cap"] = MARKETING_CAP
@@ -454,57 +458,64 @@ def coupon(id_: str, journey: str, customer: str, value: int, days: int, min_spe
 
 def touch_and_measure(prefix: str, journey: str, customer: str, orders: str, group: str,
                       what: str) -> tuple[list[dict], list[dict]]:
-    """Log a marketing touch (or a holdout) and, 7 days later, how many orders followed it.
-
-    These follow-up rows are what the journey dashboard measures: orders within 7 days after a
-    message, and the same for the holdout, so uplift is a plain difference of two rates."""
+    """Log a marketing touch (or a holdout) as a follow-up row and, 7 days later, how many orders
+    followed it: the journey dashboard's "orders within 7 days" and uplift come from these rows."""
     touch, wait, measure = f"{prefix}_touch", f"{prefix}_wait", f"{prefix}_measure"
+    pending = (f"customer = {customer} and journey = '{journey}' and group = '{group}' "
+               "and ISBLANK(orders_7d)")
     nodes = [
         {"id": touch, "type": "create_record", "form": "follow_up", "set": {
             "customer": customer, "way": "'短信'", "content": f"'{what}'",
             "journey": f"'{journey}'", "group": f"'{group}'", "baseline_orders": orders,
             "followed_at": "NOW()"}},
         {"id": wait, "type": "wait", "duration": T.MEASURE_WINDOW},
-        {"id": measure, "type": "update_record", "form": "follow_up",
-         "filter": f"RECORD_ID() = steps.{touch}.id",
-         "set": {"orders_7d": f"{orders} - steps.{touch}.baseline_orders"}},
+        {"id": measure, "type": "update_record",
+         "target": {"form": "follow_up", "filter": pending},
+         "set": {"orders_7d": f"{orders} - steps.{touch}.data.baseline_orders"}},
     ]
     return nodes, [edge(touch, wait), edge(wait, measure)]
 
 
-def flow(key, zh, en, trigger, nodes, edges, description=None) -> dict:
-    out = {"key": key, "name": L(zh, en), "enabled": False, "trigger": trigger,
-           "nodes": nodes, "edges": edges}
+def split() -> dict:
+    """A plain branch named holdout (not the engine's `holdout` flag, which ends the run): the
+    holdout must go on to log itself and its orders, or uplift cannot be measured."""
+    return {"id": "split", "type": "ab_split", "branches": [
+        {"key": "send", "weight": 100 - T.HOLDOUT_PERCENT},
+        {"key": "holdout", "weight": T.HOLDOUT_PERCENT}]}
+
+
+def flow(key, zh, en, trigger, nodes, edges, description=None, settings=None) -> dict:
+    out = {"key": key, "name": L(zh, en), "trigger": trigger, "nodes": nodes, "edges": edges}
     if description:
-        out["description"] = description
+        out["description"] = description["zh"]
+        out["ui"] = {"description_en": description["en"]}
+    if settings:
+        out["settings"] = settings
     return out
 
 
 def first_order_flow() -> dict:
-    thanks = sms("thanks",
-                 "{{record.customer.name}}，感谢您首次光临！订单{{record.order_no}}已完成，"
-                 "期待您的评价，有问题随时联系我们。",
-                 "{{record.customer.name}}, thank you for your first order {{record.order_no}}! "
-                 "We'd love your review; we're here if you need anything.",
-                 to="{{record.customer.phone}}", marketing=False)
-    touch, touch_edges = touch_and_measure("t", "first_order", "record.customer",
-                                           "record.customer.order_count", "触达", "首购感谢")
-    tips = sms("tips",
-               "{{record.customer.name}}，商品用得还好吗？坚持早晚使用效果更好。"
-               "{{IF(LEN(record.recommendation) > 0, '搭配推荐：' & record.recommendation, '')}}",
-               "{{record.customer.name}}, enjoying your purchase? Use it morning and evening for "
-               "best results. {{IF(LEN(record.recommendation) > 0, 'Goes well with: ' & "
-               "record.recommendation, '')}}",
-               to="{{record.customer.phone}}")
+    touch, touch_edges = touch_and_measure("t", "first_order", "RECORD_ID()", "record.order_count",
+                                           "触达", "首购感谢")
     return flow(
         "first_order", "首购欢迎", "First order welcome",
-        {"type": "record.created", "form": "order",
-         "condition": "status = '已完成' and customer.order_count = 1 and customer.consent_marketing"},
-        [thanks, *touch, tips],
+        {"type": "record.updated", "form": "customer", "fields": ["order_count"],
+         "condition": "order_count = 1 and consent_marketing"},
+        [
+            sms("thanks", "{{record.name}}，感谢您首次光临！期待您的评价，有任何问题随时联系我们。",
+                "{{record.name}}, thank you for your first order! We'd love your review; we're "
+                "here if you need anything.", marketing=False),
+            *touch,
+            sms("tips", "{{record.name}}，商品用得还好吗？坚持早晚使用效果更好，"
+                        "有疑问可随时到店咨询，我们为您推荐了搭配好物。",
+                "{{record.name}}, enjoying your purchase? Use it morning and evening for best "
+                "results; drop by for advice and our recommendations."),
+        ],
         [edge("trigger", "thanks"), edge("thanks", "t_touch"), *touch_edges,
          edge("t_measure", "tips")],
-        L("首单完成立即致谢并邀请评价，7 天后发送使用小贴士和搭配推荐",
-          "Thanks and a review invite at once, usage tips and a recommendation 7 days later"))
+        L("首单完成立即致谢并邀请评价，7 天后发送使用小贴士和推荐",
+          "Thanks and a review invite at once, usage tips and a recommendation 7 days later"),
+        MARKETING_SETTINGS)
 
 
 def second_order_flow() -> dict:
@@ -518,20 +529,17 @@ def second_order_flow() -> dict:
          "offset": f"{T.SECOND_ORDER_DAYS}d", "at": "10:00",
          "condition": "order_count = 1 and consent_marketing"},
         [
-            {"id": "split", "type": "ab_split", "branches": [
-                {"key": "send", "weight": 100 - T.HOLDOUT_PERCENT},
-                {"key": "holdout", "weight": T.HOLDOUT_PERCENT, "holdout": True}]},
+            split(),
             coupon("coupon", "second_order", "RECORD_ID()", 20, 14, 100),
-            sms("sms", "{{record.name}}，送您一张20元回购券(满100可用)，券码{{steps.coupon.code}}，"
-                       "14天内有效，期待再次见到您！",
+            sms("sms", "{{record.name}}，送您20元回购券(满100可用)，券码{{steps.coupon.data.code}}，"
+                       "14天内有效，期待再见！",
                 "{{record.name}}, here is ¥20 off your next order over ¥100: code "
-                "{{steps.coupon.code}}, valid 14 days. Hope to see you again!"),
+                "{{steps.coupon.data.code}}, valid 14 days. Hope to see you again!"),
             *send,
             {"id": "wait_rest", "type": "wait", "duration": "7d"},
             {"id": "still_none", "type": "condition", "expression": "record.order_count <= 1"},
             {"id": "task", "type": "create_task",
-             "title": L("回访新客 {{record.name}}：首购后未再购买",
-                        "Call new customer {{record.name}}: no second order yet"),
+             "title": "回访新客 {{record.name}}（{{record.phone}}）：首购后 44 天未再购买",
              "assignee": {"field": "owner"}, "due": "2d"},
             *hold,
         ],
@@ -541,54 +549,82 @@ def second_order_flow() -> dict:
          edge("split", "h_touch", "holdout"), *hold_edges],
         L("首购 30 天仍未复购：10% 对照组；发券+短信，14 天后仍未购买则给顾问建回访任务",
           "30 days after a single order: 10% holdout; coupon and message, then a call task for "
-          "the owner if still no second order 14 days later"))
+          "the owner if still no second order 14 days later"),
+        MARKETING_SETTINGS)
 
 
 def replenishment_flow() -> dict:
     send, send_edges = touch_and_measure("r", "replenishment", "record.customer",
-                                         "record.customer.order_count", "触达", "补货提醒")
+                                         "steps.count_now.count", "触达", "补货提醒")
+    due = "DATEADD(record.ordered_at, MIN(steps.consumables.items.replenish_days), 'day')"
+    reorders = ("customer = record.customer and status = '已完成' "
+                "and ordered_at > record.ordered_at")
     return flow(
         "replenishment", "补货提醒", "Replenishment reminder",
-        {"type": "date", "form": "order", "field": "replenish_due_on",
-         "offset": f"-{T.REPLENISH_LEAD_DAYS}d", "at": "10:00",
-         "condition": "status = '已完成' and customer.consent_marketing"},
+        {"type": "record.created", "form": "order",
+         "condition": "status = '已完成' and customer_consent"},
         [
-            {"id": "reordered", "type": "condition",
-             "expression": "record.customer.last_order_at > record.ordered_at"},
+            {"id": "consumables", "type": "query_records", "form": "product",
+             "filter": "consumable and replenish_days > 0 and sku in record.items.sku",
+             "limit": 50},
+            {"id": "has_consumables", "type": "condition",
+             "expression": "steps.consumables.count > 0"},
+            {"id": "mark_due", "type": "update_record",
+             "target": {"form": "customer", "filter": "phone = record.customer_phone"},
+             "set": {"replenish_due_on": due}},
+            {"id": "until_due", "type": "wait_until",
+             "until": f"DATEADD(DATEADD({due}, -{T.REPLENISH_LEAD_DAYS}, 'day'), 10, 'hour')"},
+            {"id": "reorders", "type": "query_records", "form": "order", "filter": reorders,
+             "limit": 1},
+            {"id": "reordered", "type": "condition", "expression": "steps.reorders.count > 0"},
             coupon("coupon", "replenishment", "record.customer", 10, 14),
-            sms("sms", "{{record.customer.name}}，您上次买的商品快用完啦，送您10元补货券"
-                       "{{steps.coupon.code}}，14天内有效。",
-                "{{record.customer.name}}, your last purchase is running low: ¥10 off a refill "
-                "with code {{steps.coupon.code}}, valid 14 days.",
-                to="{{record.customer.phone}}"),
+            {"id": "count_now", "type": "query_records", "form": "order",
+             "filter": "customer = record.customer and status = '已完成'", "limit": 1},
+            sms("sms", "{{record.customer_name}}，您上次买的{{steps.consumables.first.name}}快用完啦，"
+                       "送您10元补货券{{steps.coupon.data.code}}，14天内有效。",
+                "{{record.customer_name}}, your {{steps.consumables.first.name}} is running low: "
+                "¥10 off a refill with code {{steps.coupon.data.code}}, valid 14 days.",
+                to="{{record.customer_phone}}"),
             *send,
         ],
-        [edge("trigger", "reordered"), edge("reordered", "coupon", "false"),
-         edge("coupon", "sms"), edge("sms", "r_touch"), *send_edges],
-        L("消耗品按补货周期在用完前 7 天提醒并发券；期间已回购则跳过",
-          "Reminder and coupon 7 days before a consumable runs out, unless the customer "
-          "reordered meanwhile"))
+        [edge("trigger", "consumables"), edge("consumables", "has_consumables"),
+         edge("has_consumables", "mark_due", "true"), edge("mark_due", "until_due"),
+         edge("until_due", "reorders", "reached"), edge("reorders", "reordered"),
+         edge("reordered", "coupon", "false"), edge("coupon", "count_now"),
+         edge("count_now", "sms"), edge("sms", "r_touch"), *send_edges],
+        L("含消耗品的订单：按补货周期在用完前 7 天提醒并发券；期间已回购则跳过",
+          "An order with a consumable: reminder and coupon 7 days before it runs out, unless "
+          "the customer reordered meanwhile"),
+        {**MARKETING_SETTINGS, "consent_field": "customer_consent"})
 
 
 def cross_sell_flow() -> dict:
     send, send_edges = touch_and_measure("c", "cross_sell", "record.customer",
-                                         "record.customer.order_count", "触达", "搭配推荐")
+                                         "steps.count_now.count", "触达", "搭配推荐")
+    picks = "TEXTJOIN('、', TRUE, steps.bought.items.cross_sell_names)"
     return flow(
         "cross_sell", "交叉销售", "Cross-sell",
         {"type": "date", "form": "order", "field": "ordered_at",
          "offset": f"{T.CROSS_SELL_DAYS}d", "at": "10:00",
-         "condition": "status = '已完成' and LEN(recommendation) > 0 and customer.consent_marketing"},
+         "condition": "status = '已完成' and customer_consent"},
         [
-            sms("sms", "{{record.customer.name}}，买过同款的顾客也喜欢：{{record.recommendation}}，"
+            {"id": "bought", "type": "query_records", "form": "product",
+             "filter": "sku in record.items.sku and COUNTA(cross_sell) > 0", "limit": 20},
+            {"id": "has_picks", "type": "condition", "expression": "steps.bought.count > 0"},
+            {"id": "count_now", "type": "query_records", "form": "order",
+             "filter": "customer = record.customer and status = '已完成'", "limit": 1},
+            sms("sms", "{{record.customer_name}}，买过同款的顾客也喜欢：{{" + picks + "}}，"
                        "到店或小程序即可选购。",
-                "{{record.customer.name}}, customers who bought the same also love: "
-                "{{record.recommendation}}. Shop in store or in our mini-program.",
-                to="{{record.customer.phone}}"),
+                "{{record.customer_name}}, customers who bought the same also love: {{" + picks +
+                "}}. Shop in store or in our mini-program.", to="{{record.customer_phone}}"),
             *send,
         ],
-        [edge("trigger", "sms"), edge("sms", "c_touch"), *send_edges],
+        [edge("trigger", "bought"), edge("bought", "has_picks"),
+         edge("has_picks", "count_now", "true"), edge("count_now", "sms"), edge("sms", "c_touch"),
+         *send_edges],
         L("购买有搭配商品的订单 30 天后推荐搭配", "30 days after buying a product with "
-          "cross-sell items, recommend them"))
+          "cross-sell items, recommend them"),
+        {**MARKETING_SETTINGS, "consent_field": "customer_consent"})
 
 
 def birthday_flow() -> dict:
@@ -600,15 +636,16 @@ def birthday_flow() -> dict:
          "yearly": True, "condition": "consent_marketing"},
         [
             coupon("coupon", "birthday", "RECORD_ID()", 30, 30),
-            sms("sms", "{{record.name}}，生日快乐！提前送上30元生日券{{steps.coupon.code}}，"
+            sms("sms", "{{record.name}}，生日快乐！提前送上30元生日券{{steps.coupon.data.code}}，"
                        "30天内有效，祝您天天好心情。",
                 "Happy birthday, {{record.name}}! Here is a ¥30 birthday coupon "
-                "{{steps.coupon.code}}, valid 30 days."),
+                "{{steps.coupon.data.code}}, valid 30 days."),
             *send,
         ],
         [edge("trigger", "coupon"), edge("coupon", "sms"), edge("sms", "b_touch"), *send_edges],
         L("生日前 3 天 09:00 送祝福和生日券，每年一次",
-          "3 days before the birthday at 09:00: greeting and coupon, once a year"))
+          "3 days before the birthday at 09:00: greeting and coupon, once a year"),
+        MARKETING_SETTINGS)
 
 
 def churn_warning_flow() -> dict:
@@ -625,36 +662,31 @@ def churn_warning_flow() -> dict:
         [
             {"id": "flag", "type": "update_record", "target": "record",
              "set": {"churn_alert_at": "NOW()"}},
-            {"id": "split", "type": "ab_split", "branches": [
-                {"key": "send", "weight": 100 - T.HOLDOUT_PERCENT},
-                {"key": "holdout", "weight": T.HOLDOUT_PERCENT, "holdout": True}]},
+            split(),
             {"id": "task", "type": "create_task",
-             "title": L("回访高价值客户 {{record.name}}（{{record.days_since_last_order}}天未购买）",
-                        "Call back high-value customer {{record.name}} "
-                        "({{record.days_since_last_order}} days without an order)"),
+             "title": "回访高价值客户 {{record.name}}（{{record.phone}}），已{{record.days_since_last_order}}天未购买",
              "assignee": {"field": "owner"}, "due": "2d"},
             {"id": "wait", "type": "wait", "duration": "7d"},
             {"id": "returned", "type": "condition", "expression": returned},
-            {"id": "consent", "type": "condition", "expression": "record.consent_marketing"},
             coupon("coupon", "churn_warning", "RECORD_ID()", 50, 14, 200),
             sms("sms", "{{record.name}}，好久不见，想您了！送您50元回归券(满200可用)"
-                       "{{steps.coupon.code}}，14天内有效。",
+                       "{{steps.coupon.data.code}}，14天内有效。",
                 "{{record.name}}, we miss you! Here is ¥50 off over ¥200 with code "
-                "{{steps.coupon.code}}, valid 14 days."),
+                "{{steps.coupon.data.code}}, valid 14 days."),
             *send,
             {"id": "h_delay", "type": "wait", "duration": "7d"},
             {"id": "h_returned", "type": "condition", "expression": returned},
             *hold,
         ],
         [edge("trigger", "flag"), edge("flag", "split"), edge("split", "task", "send"),
-         edge("task", "wait"), edge("wait", "returned"), edge("returned", "consent", "false"),
-         edge("consent", "coupon", "true"), edge("coupon", "sms"), edge("sms", "w_touch"),
-         *send_edges,
+         edge("task", "wait"), edge("wait", "returned"), edge("returned", "coupon", "false"),
+         edge("coupon", "sms"), edge("sms", "w_touch"), *send_edges,
          edge("split", "h_delay", "holdout"), edge("h_delay", "h_returned"),
          edge("h_returned", "h_touch", "false"), *hold_edges],
-        L("高价值客户 90 天未购买：10% 对照组；顾问 2 天内回访，7 天后仍未购买发挽回券",
+        L("高价值客户 90 天未购买：10% 对照组；顾问 2 天内回访，7 天后仍未购买且同意营销则发挽回券",
           "High-value customer 90 days without an order: 10% holdout; call-back task due in 2 "
-          "days, win-back coupon 7 days later if still no order"))
+          "days, win-back coupon 7 days later if still no order (consented customers only)"),
+        MARKETING_SETTINGS)
 
 
 def tier_upgrade_flow() -> dict:
@@ -676,30 +708,27 @@ def tier_upgrade_flow() -> dict:
 
 
 def points_flow() -> dict:
+    expires = f"DATEADD(TODAY(), {T.POINTS_VALID_MONTHS}, 'month')"
     return flow(
         "points", "积分", "Points",
         {"type": "record.created", "form": "order",
          "condition": "status = '已完成' and amount >= 1"},
         [
             {"id": "earn", "type": "create_record", "form": "points", "set": {
-                "customer": "record.customer", "change": f"INT(record.amount * {T.POINTS_PER_YUAN})",
-                "reason": "'消费积分'", "order": "RECORD_ID()",
-                "expires_at": f"DATEADD(TODAY(), {T.POINTS_VALID_MONTHS}, 'month')"}},
+                "customer": "record.customer",
+                "change": f"INT(record.amount * {T.POINTS_PER_YUAN})",
+                "reason": "'消费积分'", "expires_at": expires}},
             {"id": "until_reminder", "type": "wait_until",
-             "until": f"DATEADD(steps.earn.expires_at, -{T.POINTS_REMINDER_DAYS}, 'day')",
-             "at": "10:00"},
-            {"id": "has_points", "type": "condition",
-             "expression": "record.customer.points_balance > 0"},
-            sms("remind", "{{record.customer.name}}，您有积分将于{{TEXT(steps.earn.expires_at, "
-                          "'M月D日')}}到期，当前余额{{record.customer.points_balance}}分，"
-                          "记得到店兑换哦。",
-                "{{record.customer.name}}, some of your points expire on "
-                "{{TEXT(steps.earn.expires_at, 'YYYY-MM-DD')}}; balance "
-                "{{record.customer.points_balance}}. Redeem them in store.",
-                to="{{record.customer.phone}}", marketing=False),
+             "until": (f"DATEADD(DATEADD(steps.earn.data.expires_at, -{T.POINTS_REMINDER_DAYS}, "
+                       "'day'), 10, 'hour')")},
+            sms("remind", "{{record.customer_name}}，您有{{steps.earn.data.change}}积分将于"
+                          "{{TEXT(steps.earn.data.expires_at, 'yyyy-mm-dd')}}到期，记得到店兑换哦。",
+                "{{record.customer_name}}, {{steps.earn.data.change}} of your points expire on "
+                "{{TEXT(steps.earn.data.expires_at, 'yyyy-mm-dd')}}. Redeem them in store.",
+                to="{{record.customer_phone}}", marketing=False),
         ],
         [edge("trigger", "earn"), edge("earn", "until_reminder"),
-         edge("until_reminder", "has_points"), edge("has_points", "remind", "true")],
+         edge("until_reminder", "remind", "reached")],
         L("订单完成按金额积分；到期前 30 天提醒", "Points for every completed order; a reminder "
           "30 days before they expire"))
 
@@ -710,67 +739,67 @@ def ticket_flow() -> dict:
         {"type": "record.created", "form": "ticket"},
         [
             {"id": "assign", "type": "create_task",
-             "title": L("处理工单 {{record.ticket_no}}：{{record.customer.name}}",
-                        "Handle ticket {{record.ticket_no}}: {{record.customer.name}}"),
-             "assignee": {"round_robin": {"role": "service"}},},
+             "title": "处理工单 {{record.ticket_no}}：{{record.customer_name}}",
+             "assignee": {"round_robin": {"role": "member"}}},
             {"id": "set_assignee", "type": "update_record", "target": "record",
-             "set": {"assignee": "steps.assign.assignee", "status": "'处理中'"}},
+             "set": {"assignee": "TEXTJOIN('', TRUE, steps.assign.assignees)",
+                     "status": "IF(record.status = '新建', '处理中', record.status)"}},
             {"id": "until_sla", "type": "wait_until",
              "until": f"DATEADD(record.sla_due, -{T.SLA_REMINDER_HOURS}, 'hour')"},
             {"id": "open", "type": "condition", "expression": "record.status <> '已关闭'"},
             {"id": "sla_reminder", "type": "send_message", "channel": "inapp",
              "to": {"field": "assignee"},
-             "body": L("工单{{record.ticket_no}}将在2小时后超出SLA，请尽快处理",
-                       "Ticket {{record.ticket_no}} breaches its SLA in 2 hours")},
-            {"id": "closed_now", "type": "condition", "expression": "record.status = '已关闭'"},
+             "body": "工单{{record.ticket_no}}将在2小时后超出SLA，请尽快处理",
+             "ui": {"body_en": "Ticket {{record.ticket_no}} breaches its SLA in 2 hours"}},
             {"id": "until_closed", "type": "wait_until",
-             "event": {"type": "record.updated", "form": "ticket",
-                       "condition": "RECORD_ID() = trigger.record_id and status = '已关闭'"},
+             "event": {"form": "ticket", "on": "record.updated",
+                       "match": "ticket_no = record.ticket_no and status = '已关闭'"},
              "timeout": "30d"},
             {"id": "stamp", "type": "update_record", "target": "record",
              "set": {"closed_at": "IF(ISBLANK(record.closed_at), NOW(), record.closed_at)"}},
-            sms("survey", "{{record.customer.name}}，您的工单{{record.ticket_no}}已处理完毕，"
-                          "请为我们的服务打分：{{PUBLIC_LINK('survey', 'ticket', RECORD_ID())}}",
-                "{{record.customer.name}}, ticket {{record.ticket_no}} is resolved. Please rate "
-                "us: {{PUBLIC_LINK('survey', 'ticket', RECORD_ID())}}",
-                to="{{record.customer.phone}}", marketing=False),
+            # Templates cannot name a public form's link yet (no PUBLIC_LINK() in the rule
+            # language): the assignee sends the survey link; see docs/crm.md "Open points".
+            {"id": "survey", "type": "send_message", "channel": "inapp",
+             "to": {"field": "assignee"},
+             "body": "工单{{record.ticket_no}}已关闭，请把满意度回访链接发给客户"
+                     "{{record.customer_name}}（{{record.customer_phone}}），填写时选择本工单",
+             "ui": {"body_en": "Ticket {{record.ticket_no}} is closed: send the satisfaction "
+                               "survey link to {{record.customer_name}} "
+                               "({{record.customer_phone}})"}},
             {"id": "until_rated", "type": "wait_until",
-             "event": {"type": "record.created", "form": "survey",
-                       "condition": "ticket = trigger.record_id"},
+             "event": {"form": "survey", "on": "record.created", "match": "ticket = RECORD_ID()"},
              "timeout": "7d"},
             {"id": "unhappy", "type": "condition",
              "expression": f"record.satisfaction <= {T.UNHAPPY_RATING}"},
             {"id": "manager_task", "type": "create_task",
-             "title": L("差评回访：工单{{record.ticket_no}} 评分{{record.satisfaction}}",
-                        "Low rating on ticket {{record.ticket_no}}: {{record.satisfaction}}"),
+             "title": "差评回访：工单{{record.ticket_no}}（{{record.customer_name}}）评分{{record.satisfaction}}",
              "assignee": {"role": "admin"}, "due": "1d"},
         ],
         [edge("trigger", "assign"), edge("assign", "set_assignee"),
-         edge("set_assignee", "until_sla"), edge("until_sla", "open"),
-         edge("open", "sla_reminder", "true"), edge("open", "closed_now", "false"),
-         edge("sla_reminder", "closed_now"),
-         edge("closed_now", "stamp", "true"), edge("closed_now", "until_closed", "false"),
+         edge("set_assignee", "until_sla"), edge("until_sla", "open", "reached"),
+         edge("open", "sla_reminder", "true"), edge("open", "stamp", "false"),
+         edge("sla_reminder", "until_closed"),
          edge("until_closed", "stamp", "event"),
          edge("stamp", "survey"), edge("survey", "until_rated"),
          edge("until_rated", "unhappy", "event"), edge("unhappy", "manager_task", "true")],
-        L("新工单轮流分配给客服；SLA 到期前 2 小时提醒；关闭后发满意度回访，2 分及以下给店长建任务",
-          "New tickets go round-robin to the service role; a reminder 2 hours before the SLA; "
-          "on close a survey link; a rating of 2 or less makes a task for the manager"))
+        L("新工单轮流分配；SLA 到期前 2 小时提醒；关闭后发满意度回访，2 分及以下给管理员建任务",
+          "New tickets go round-robin; a reminder 2 hours before the SLA; on close a survey "
+          "link; a rating of 2 or less makes a task for the manager"))
 
 
 def follow_up_flow() -> dict:
     return flow(
         "follow_up_reminder", "跟进提醒", "Follow-up reminder",
         {"type": "date", "form": "follow_up", "field": "next_follow_up_at", "offset": "0d",
-         "condition": "not ISBLANK(owner)"},
+         "at": "09:00", "condition": "not ISBLANK(owner)"},
         [{"id": "notice", "type": "send_message", "channel": "inapp",
           "to": {"field": "owner"},
-          "body": L("该跟进客户{{record.customer.name}}了（{{record.customer.phone}}）："
-                    "{{record.content}}",
-                    "Time to follow up {{record.customer.name}} ({{record.customer.phone}}): "
-                    "{{record.content}}")}],
+          "body": "今天该跟进客户{{record.customer_name}}了（{{record.customer_phone}}）："
+                  "{{record.content}}",
+          "ui": {"body_en": "Follow up {{record.customer_name}} ({{record.customer_phone}}) "
+                            "today: {{record.content}}"}}],
         [edge("trigger", "notice")],
-        L("到下次跟进时间提醒跟进人", "Remind the owner at the next follow-up time"))
+        L("到下次跟进日 09:00 提醒跟进人", "Remind the owner at 09:00 on the next follow-up day"))
 
 
 def rfm_refresh_flow() -> dict:
@@ -778,11 +807,11 @@ def rfm_refresh_flow() -> dict:
         "rfm_refresh", "RFM 夜间刷新", "Nightly RFM refresh",
         {"type": "schedule", "cron": T.RFM_CRON},
         [
-            {"id": "rfm", "type": "query_report", "report": {
+            {"id": "rfm", "type": "query_report", "spec": {
                 "kind": "rfm", "source": "order", "customer": "customer", "date": "ordered_at",
                 "amount": "amount", "filter": ROLLUP_DONE, "per_customer": True}},
-            {"id": "save", "type": "update_record", "form": "customer",
-             "for_each": "steps.rfm.rows", "filter": "RECORD_ID() = item.customer",
+            {"id": "save", "type": "update_record", "for_each": "steps.rfm.rows",
+             "target": {"form": "customer", "filter": "phone = item.phone"},
              "set": {"r_score": "item.r_score", "f_score": "item.f_score",
                      "m_score": "item.m_score", "rfm_segment": "item.segment",
                      "rfm_updated_at": "NOW()"}},
@@ -795,7 +824,9 @@ def rfm_refresh_flow() -> dict:
 
 FLOWS = [first_order_flow, second_order_flow, replenishment_flow, cross_sell_flow,
          birthday_flow, churn_warning_flow, tier_upgrade_flow, points_flow, ticket_flow,
-         follow_up_flow, rfm_refresh_flow]
+         follow_up_flow]
+# Not shippable until the engines can express it (see docs/crm.md, "Open points").
+PENDING_FLOWS = [rfm_refresh_flow]
 
 
 # ---------------------------------------------------------------- dashboards

@@ -1,5 +1,5 @@
 // Renders any form definition for data entry with live rules and server errors at their fields.
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Divider, Form, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FieldDef, FormDefinition, FormInfo } from '../../api/types';
@@ -37,7 +37,6 @@ export function RecordForm(props: RecordFormProps) {
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [clientErrors, setClientErrors] = useState<Record<string, string[]>>({});
   const [serverErrors, setServerErrors] = useState<Record<string, string[]>>(props.serverErrors ?? {});
-  const firstError = useRef<string | null>(null);
 
   useEffect(() => {
     setServerErrors(props.serverErrors ?? {});
@@ -65,7 +64,6 @@ export function RecordForm(props: RecordFormProps) {
     const missing = missingRequired(def, live);
     if (missing.length) {
       setClientErrors(Object.fromEntries(missing.map((k) => [k, [t('errors.required')]])));
-      firstError.current = missing[0];
       document.querySelector(`[data-field="${missing[0]}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
       return;
     }

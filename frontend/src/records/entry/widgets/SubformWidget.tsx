@@ -52,8 +52,8 @@ export function SubformWidget(p: WidgetProps) {
       <Table<Row>
         size="small"
         bordered
-        rowKey={(_, i) => String(i)}
-        dataSource={rows}
+        rowKey="__row"
+        dataSource={rows.map((r, i) => ({ ...r, __row: i }))}
         columns={columns}
         pagination={false}
         scroll={{ x: 'max-content' }}

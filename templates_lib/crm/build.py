@@ -228,6 +228,10 @@ def order_form() -> dict:
             ]),
             field("amount", "formula", "订单金额", "Amount", expression="SUM(items.line_total)",
                   result="number", ui={"format": "currency"}),
+            field("main_category", "formula", "主品类", "Main category",
+                  expression=("LEFT(TEXTJOIN('|', TRUE, items.category), "
+                              "SEARCH('|', TEXTJOIN('|', TRUE, items.category) & '|') - 1)"),
+                  result="text", description="第一行商品的品类，用于按品类看复购"),
             field("status", "select", "状态", "Status", options=ORDER_STATUSES, default="待付款"),
             field("ordered_at", "datetime", "下单时间", "Ordered at",
                   default={"expression": "NOW()"}, required=True),
@@ -883,7 +887,7 @@ def overview_dashboard() -> dict:
                    0, 6, 8, 4, ui={"value": "repurchase_rate"}),
             widget("rate_by_category", "各品类复购率", "Repurchase rate by category", "bar",
                    {"kind": "repurchase", **PURCHASES,
-                    "dimensions": [{"field": "items.category", "as": "category"}]},
+                    "dimensions": [{"field": "main_category", "as": "category"}]},
                    8, 6, 7, 4, ui={"value": "repurchase_rate"}),
         ],
     }
@@ -898,7 +902,7 @@ def rfm_dashboard() -> dict:
             widget("segments", "分层分布", "Customers by segment", "pie", rfm, 0, 0, 6, 5,
                    ui={"label": "segment", "value": "customers"}),
             widget("rf_grid", "R × F 热力图", "Recency × frequency", "heatmap",
-                   {**rfm, "output": "grid"}, 6, 0, 9, 5),
+                   rfm, 6, 0, 9, 5, ui={"result": "grid"}),
             widget("segment_table", "分层明细", "Segments with revenue", "table", rfm, 0, 5, 15, 5),
         ],
     }
@@ -910,11 +914,9 @@ def lifecycle_dashboard() -> dict:
         "filters": [STORE_FILTER],
         "widgets": [
             widget("funnel", "购买漏斗", "Purchase funnel", "funnel",
-                   {"kind": "funnel", "source": "customer", "stages": [
-                       {"label": L("潜在客户", "Prospects"), "filter": "TRUE"},
-                       {"label": L("首购", "1st purchase"), "filter": "order_count >= 1"},
-                       {"label": L("二购", "2nd purchase"), "filter": "order_count >= 2"},
-                       {"label": L("三购及以上", "3rd+ purchase"), "filter": "order_count >= 3"}]},
+                   {"kind": "funnel", "source": "order", "customer": "customer",
+                    "date": "ordered_at", "filter": ROLLUP_DONE, "steps": [1, 2, 3],
+                    "population": "customer"},
                    0, 0, 6, 5),
             widget("stages", "生命周期分布", "Customers by lifecycle stage", "bar",
                    {"source": "customer", "dimensions": [{"field": "lifecycle"}],

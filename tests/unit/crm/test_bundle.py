@@ -311,3 +311,12 @@ def test_six_dashboards_reference_existing_forms_and_fields():
         for flt in dash["filters"]:
             assert any(flt["field"] in set(fields_of(w["query"]["source"])) | system
                        for w in dash["widgets"]), (dash["key"], flt["key"])
+
+
+def test_dashboards_and_widget_specs_pass_the_report_engine_schemas():
+    from app.report_engine import spec
+
+    for dash in BUNDLE["dashboards"]:
+        assert not spec.schema_errors("dashboard", dash), dash["key"]
+        for w in dash["widgets"]:
+            assert not spec.schema_errors("report_spec", w["query"]), (dash["key"], w["id"])

@@ -1,1 +1,72 @@
-"""repurchase."""
+"""Repurchase: the share of customers with 2+ distinct purchase days, days between consecutive
+purchase days (average and median), and new vs returning revenue; overall, per period
+(`period`: customers buying in the period, repeaters = 2+ purchase days within it; gaps and
+revenue attributed to the period of the later purchase; "new" is the customer's first purchase
+day ever), or per dimension value (the whole analysis within that value's purchases)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.report_engine import timebuckets
+from app.report_engine.aggregate import grouped
+from app.report_engine.analyses import analysis
+from app.report_engine.compile import sort_key
+from app.report_engine.purchases import purchase_days, rate
+from app.report_engine.results import plain
+
+MEASURES = [("customers", "count_distinct", "cust"), ("repeaters", "count_distinct", "repeater"),
+            ("avg_gap", "avg", "gap"), ("median_gap", "median", "gap"),
+            ("new_revenue", "sum", "new_amount"), ("returning_revenue", "sum", "returning_amount")]
+
+
+def sequenced(rq, spec: dict) -> tuple[sa.Subquery, list[str]]:
+    purchases = purchase_days(rq, spec)
+    p = purchases.c
+    history = [p.cust] + ([p.dim] if "dim" in p else [])
+    group = []
+    extra = []
+    if spec.get("period"):
+        extra.append(timebuckets.bucket(rq.dialect, p.day, spec["period"]).label("g0"))
+        group = ["g0"]
+    elif "dim" in p:
+        extra.append(p.dim.label("g0"))
+        group = ["g0"]
+    base = sa.select(*p, *extra).subquery("seq0")
+    b = base.c
+    within = [b.cust] + ([b.g0] if group else [])
+    history = [b.cust] + ([b.dim] if "dim" in b else [])
+    prev = sa.func.lag(b.day).over(partition_by=history, order_by=b.day)
+    first = sa.func.min(b.day).over(partition_by=history)
+    prev_within = sa.func.lag(b.day).over(partition_by=within, order_by=b.day)
+    step = sa.select(*b, prev.label("prev_day"), first.label("first_day"),
+                     prev_within.label("prev_within")).subquery("seq1")
+    s = step.c
+    seq = sa.select(
+        *(s[g] for g in group), s.cust,
+        sa.case((s.prev_within.is_not(None), s.cust)).label("repeater"),
+        sa.case((s.prev_day.is_not(None), timebuckets.days_between(rq.dialect, s.day, s.prev_day))
+                ).label("gap"),
+        sa.case((s.day == s.first_day, s.amount), else_=0.0).label("new_amount"),
+        sa.case((s.day > s.first_day, s.amount), else_=0.0).label("returning_amount"),
+    ).subquery("repurchase_base")
+    return seq, group
+
+
+@analysis("repurchase")
+def repurchase(session, rq, spec: dict, lang: str) -> dict:
+    base, group = sequenced(rq, spec)
+    result = grouped(rq.dialect, base, group, group, MEASURES, "repurchase")
+    stmt = sa.select(*result.c).order_by(*(sort_key(result.c[g], rq.dialect) for g in group))
+    rows = []
+    for row in session.execute(stmt):
+        values = dict(zip([c.name for c in result.c], row))
+        rows.append(([plain(values["g0"])] if group else []) + [
+            values["customers"], values["repeaters"], rate(values["repeaters"], values["customers"]),
+            plain(values["avg_gap"]), plain(values["median_gap"]),
+            plain(values["new_revenue"]) or 0, plain(values["returning_revenue"]) or 0])
+    head = [{"key": "period" if spec.get("period") else "dimension", "label": spec.get("period") or
+             spec["dimensions"][0]["field"], "type": "text"}] if group else []
+    columns = head + [{"key": k, "label": k, "type": "number"} for k in (
+        "customers", "repeat_customers", "repurchase_rate", "avg_days_between", "median_days_between",
+        "new_revenue", "returning_revenue")]
+    return {"columns": columns, "rows": rows}

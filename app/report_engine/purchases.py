@@ -1,0 +1,45 @@
+"""Purchase events for the customer analyses: one row per purchase day, i.e. per distinct
+(customer, local calendar date) pair, with that day's amount; which form, customer, date and
+amount fields and which filter define a purchase are parameters of the spec."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from app import clock
+from app.report_engine import fields as F
+from app.report_engine.sources import RecordsQuery
+
+
+def as_of_day(spec: dict, tz: str) -> str:
+    """The analysis date: `as_of`, else today in the workspace time zone."""
+    if spec.get("as_of"):
+        return spec["as_of"]
+    return clock.now().astimezone(ZoneInfo(tz)).date().isoformat()
+
+
+def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True) -> sa.Subquery:
+    """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field), and dim
+    when the spec has a dimension; purchases after `as_of` are left out."""
+    customer = F.json_text(rq.dialect, spec["customer"])
+    day = rq.day(spec["date"])
+    amount = rq.value(spec["amount"]) if spec.get("amount") else sa.literal(0.0)
+    cols = [customer.label("cust"), day.label("day"), amount.label("amount")]
+    dims = spec.get("dimensions") or []
+    if with_dimension and dims:
+        cols.append(rq.dimension(dims[0])[0].label("dim"))
+    rows = rq.select(*cols).where(customer.is_not(None), customer != "", day.is_not(None))
+    rows = rows.where(day <= as_of_day(spec, rq.source.tz)).subquery("purchase_rows")
+    keys = [rows.c.cust, rows.c.day] + ([rows.c.dim] if "dim" in rows.c else [])
+    return sa.select(*keys, sa.func.coalesce(sa.func.sum(rows.c.amount), 0.0).label("amount")
+                     ).group_by(*keys).subquery("purchases")
+
+
+def rate(part, whole) -> float | None:
+    return round(part / whole, 6) if whole else None
+
+
+def parse_day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)

@@ -89,11 +89,10 @@ def _prepare(session, actor, form, cf, incoming, *, existing: Record | None, env
     links.check_relations(cf, data, targets, env, errors)
     links.check_people(cf, data, links.known_people(session, form.workspace_id, cf, [data]), errors)
     data.update(links.lookup_values(cf, data, targets))
-    if errors:
-        raise _invalid(errors)
     pipeline.compute_formulas(cf, data, env)
     pipeline.check_conditions(cf, data, env, errors)
-    pipeline.check_validations(cf, data, env, errors)
+    if not errors:  # form rules over values already known to be wrong would only add noise
+        pipeline.check_validations(cf, data, env, errors)
     if errors:
         raise _invalid(errors)
     return pipeline.Prepared(data=data, errors=errors)
@@ -373,9 +372,9 @@ def bulk_create(session: Session, actor: Actor, form_id: str, rows: list[dict], 
             data.update(links.lookup_values(cf, data, targets))
         if people is not None:
             links.check_people(cf, data, people, row_errors)
+        pipeline.compute_formulas(cf, data, env)
+        pipeline.check_conditions(cf, data, env, row_errors)
         if not row_errors:
-            pipeline.compute_formulas(cf, data, env)
-            pipeline.check_conditions(cf, data, env, row_errors)
             pipeline.check_validations(cf, data, env, row_errors)
         data.update(rollup_defaults)
         if row_errors:

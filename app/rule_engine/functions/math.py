@@ -155,17 +155,60 @@ def COUNTA(*values):
 _CRITERIA = re.compile(r"^(>=|<=|<>|=|>|<)?(.*)$", re.S)
 
 
-def _wildcard(pattern: str, anchored: bool = True):
-    out, i = [], 0
+def _glob_segments(pattern: str) -> list:
+    """Excel wildcards (* any run, ? one character, ~ escapes) as literal segments between stars."""
+    segments, current = [], []
+    i = 0
     while i < len(pattern):
         c = pattern[i]
         if c == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+            current.append(re.escape(pattern[i + 1]))
             i += 2
             continue
-        out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        if c == "*":
+            segments.append(current)
+            current = []
+        else:
+            current.append("." if c == "?" else re.escape(c))
         i += 1
-    return re.compile("".join(out) + (r"\Z" if anchored else ""), re.S)
+    segments.append(current)
+    return [(re.compile("".join(seg), re.S), len(seg)) for seg in segments]
+
+
+def glob_match(pattern: str, text: str) -> bool:
+    """Whole-text wildcard match in linear time (no regex backtracking across stars)."""
+    segs = _glob_segments(pattern)
+    if len(segs) == 1:
+        return segs[0][0].fullmatch(text) is not None
+    first, first_len = segs[0]
+    last, last_len = segs[-1]
+    tail = len(text) - last_len
+    if tail < first_len or first.match(text, 0, first_len) is None:
+        return False
+    if last.fullmatch(text, tail) is None:
+        return False
+    pos = first_len
+    for rx, _ in segs[1:-1]:
+        m = rx.search(text, pos, tail)
+        if m is None:
+            return False
+        pos = m.end()
+    return True
+
+
+def glob_search(pattern: str, text: str, start: int = 0) -> int:
+    """0-based position of the first wildcard match in text at or after start, or -1."""
+    segs = _glob_segments(pattern)
+    m0 = segs[0][0].search(text, start)
+    if m0 is None:
+        return -1
+    pos = m0.end()
+    for rx, _ in segs[1:]:
+        m = rx.search(text, pos)
+        if m is None:
+            return -1
+        pos = m.end()
+    return m0.start()
 
 
 def criteria_predicate(criteria):
@@ -190,11 +233,11 @@ def criteria_predicate(criteria):
         target = rest
     if type(target) is str:
         if op in (None, "=", "<>"):
-            rx = _wildcard(fold(target))
+            pattern = fold(target)
             positive = op != "<>"
 
             def text_match(v):
-                hit = type(v) is str and rx.match(fold(v)) is not None
+                hit = type(v) is str and glob_match(pattern, fold(v))
                 return hit if positive else not hit
 
             return text_match
@@ -210,6 +253,8 @@ def criteria_predicate(criteria):
     def typed(v):
         if is_blank(v):
             return op == "<>"
+        if type(v) is str and type(target) in _DATES:
+            v = parse_date_text(v.strip()) or v  # ISO text in lists read without a schema
         if type(v) is str and op not in (None, "=", "<>"):
             return False
         c = compare(v, target)

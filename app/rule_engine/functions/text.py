@@ -6,12 +6,19 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.rule_engine.functions import flatten, rule_function
-from app.rule_engine.functions.math import _decimal, _wildcard
+from app.rule_engine.functions.math import _decimal, glob_search
 from app.rule_engine.values import (
     MAX_LIST_LENGTH, MAX_TEXT_LENGTH, VALUE as VALUE_ERROR, ErrorValue, check_text, current_env, equals, fold,
     is_blank, parse_date_text, text_to_number, to_date, to_text,
 )
 from app.rule_engine.errors import RuleLimitError
+
+
+def joined(parts: list[str], separator: str = "") -> str:
+    """Join, refusing before allocating a text longer than the limit."""
+    if sum(map(len, parts)) + len(separator) * max(0, len(parts) - 1) > MAX_TEXT_LENGTH:
+        raise RuleLimitError("text_too_long", limit=MAX_TEXT_LENGTH)
+    return separator.join(parts)
 
 
 def _texts(values, skip_blank=False):
@@ -38,7 +45,7 @@ def CONCATENATE(*texts):
     Example: CONCATENATE("SO-", 42) => "SO-42"
     示例: CONCATENATE("你好", "，", "世界") => "你好，世界"
     """
-    return check_text("".join(texts))
+    return joined(list(texts))
 
 
 @rule_function(variadic="values", result="text")
@@ -54,7 +61,7 @@ def CONCAT(*values):
     parts = _texts(values)
     if type(parts) is ErrorValue:
         return parts
-    return check_text("".join(parts))
+    return joined(parts)
 
 
 @rule_function("text", "boolean", variadic="values", result="text")
@@ -70,7 +77,7 @@ def TEXTJOIN(delimiter, ignore_empty, *values):
     parts = _texts(values, skip_blank=ignore_empty)
     if type(parts) is ErrorValue:
         return parts
-    return check_text(delimiter.join(parts))
+    return joined(parts, delimiter)
 
 
 _DATE_TOKEN = re.compile(r'"[^"]*"|\\.|yyyy|yyy|yy|y|mmmm|mmm|mm|m|dddd|ddd|dd|d|aaaa|aaa|hh|h|ss|s|AM/PM|am/pm|.',
@@ -241,7 +248,7 @@ def RIGHT(text, count=1):
     count = int(count)
     if count < 0:
         return VALUE_ERROR
-    return text[len(text) - count:] if count else ""
+    return text[max(0, len(text) - count):] if count else ""
 
 
 @rule_function("text", "number", "number", result="text")
@@ -371,8 +378,8 @@ def SEARCH(find_text, within, start=1):
     start = int(start)
     if start < 1 or start > len(within) + 1:
         return VALUE_ERROR
-    match = _wildcard(fold(find_text), anchored=False).search(fold(within), start - 1)
-    return VALUE_ERROR if match is None else match.start() + 1
+    pos = glob_search(fold(find_text), fold(within), start - 1)
+    return VALUE_ERROR if pos < 0 else pos + 1
 
 
 @rule_function("text", "text", "number?", result="number")

@@ -55,11 +55,22 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
     return m ? m.name || m.email : id ?? '';
   };
 
-  const complete = (outcome: Outcome) =>
-    action.mutate(
-      { kind: 'complete', input: { outcome, comment, data: edits, signature, to_node: outcome === 'send_back' ? sendBackTo : undefined } },
-      { onSuccess: () => { notify.success(t(`done.${outcome}`)); onDone(); }, onError: notify.error },
-    );
+  const complete = async (outcome: Outcome) => {
+    try {
+      // Edits the node allows are saved on the record first, so the decision sees them.
+      if (Object.keys(edits).length && record.data) {
+        await api.patch(`/records/${record.data.id}`, { data: edits, version: record.data.version });
+      }
+      await action.mutateAsync({ kind: 'complete', input: {
+        outcome, comment, signature: signature ? { image: signature } : undefined,
+        to_node: outcome === 'send_back' ? sendBackTo : undefined,
+      } });
+      notify.success(t(`done.${outcome}`));
+      onDone();
+    } catch (err) {
+      notify.error(err);
+    }
+  };
   const runPicker = () => {
     if (!picker || !pickedUser) return;
     action.mutate({ kind: picker, user_id: pickedUser, comment }, {
@@ -131,17 +142,17 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
           <Space wrap style={{ marginTop: 12 }}>
             {approval ? (
               <>
-                <Button type="primary" loading={action.isPending} onClick={() => complete('approve')} data-testid="task-approve">{t('action.approve')}</Button>
-                <Button danger loading={action.isPending} onClick={() => complete('reject')} data-testid="task-reject">{t('action.reject')}</Button>
+                <Button type="primary" loading={action.isPending} onClick={() => void complete('approve')} data-testid="task-approve">{t('action.approve')}</Button>
+                <Button danger loading={action.isPending} onClick={() => void complete('reject')} data-testid="task-reject">{t('action.reject')}</Button>
                 {(task.send_back_targets?.length ?? 0) > 0 && (
                   <Select allowClear style={{ width: 160 }} placeholder={t('sendBackTo')} value={sendBackTo} onChange={setSendBackTo}
                     options={task.send_back_targets!.map((n) => ({ value: n.id, label: n.label ?? n.id }))} />
                 )}
-                <Button loading={action.isPending} onClick={() => complete('send_back')} data-testid="task-send-back">{t('action.send_back')}</Button>
+                <Button loading={action.isPending} onClick={() => void complete('send_back')} data-testid="task-send-back">{t('action.send_back')}</Button>
                 <Button onClick={() => setPicker('add_approver')}>{t('action.add_approver')}</Button>
               </>
             ) : (
-              <Button type="primary" loading={action.isPending} onClick={() => complete('done')} data-testid="task-done">{t('action.done')}</Button>
+              <Button type="primary" loading={action.isPending} onClick={() => void complete('done')} data-testid="task-done">{t('action.done')}</Button>
             )}
             <Button onClick={() => setPicker('transfer')}>{t('action.transfer')}</Button>
             <Button disabled={!comment.trim()} onClick={addComment}>{t('action.comment')}</Button>

@@ -16,6 +16,8 @@ export interface TaskEvent {
   comment?: string | null;
 }
 
+export interface FieldPermissions { visible?: string[] | null; editable?: string[] | null }
+
 export interface Task {
   id: string;
   kind?: 'task' | 'approval' | string;
@@ -34,7 +36,8 @@ export interface Task {
   due_at?: string | null;
   created_at: string;
   completed_at?: string | null;
-  fields?: { visible?: string[] | null; editable?: string[] | null } | null;
+  fields?: FieldPermissions | null;
+  details?: { fields?: FieldPermissions | null; [k: string]: unknown } | null;
   send_back_targets?: Array<{ id: string; label?: string }>;
   history?: TaskEvent[];
 }
@@ -80,9 +83,13 @@ export function useMembers() {
 export interface CompleteInput {
   outcome: Outcome;
   comment?: string;
-  data?: Record<string, unknown>;
-  signature?: string;
+  signature?: { image: string };
   to_node?: string;
+}
+
+/** Field permissions the approval node grants, wherever the server puts them. */
+export function permissionsOf(task: Task): FieldPermissions | null {
+  return task.fields ?? task.details?.fields ?? null;
 }
 
 export type TaskAction =
@@ -95,9 +102,9 @@ function send(taskId: string, action: TaskAction) {
   switch (action.kind) {
     case 'complete': {
       const body: Record<string, unknown> = { outcome: action.input.outcome };
-      for (const key of ['comment', 'data', 'signature', 'to_node'] as const) {
+      for (const key of ['comment', 'signature', 'to_node'] as const) {
         const value = action.input[key];
-        if (value !== undefined && value !== '' && !(typeof value === 'object' && Object.keys(value).length === 0)) body[key] = value;
+        if (value !== undefined && value !== '') body[key] = value;
       }
       return api.post<Task>(`/tasks/${taskId}/complete`, body);
     }

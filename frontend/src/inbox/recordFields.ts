@@ -1,6 +1,6 @@
 // Which fields of the record a task shows and lets edit, from the node's field permissions.
 import type { FieldDef, FormDefinition } from '../api/types';
-import type { Task } from './api';
+import { permissionsOf, type Task } from './api';
 
 const NOT_SHOWN = new Set(['section']);
 
@@ -12,8 +12,9 @@ export interface TaskField {
 /** No `visible` list means every field is visible; no `editable` list means none is editable. */
 export function taskFields(definition: FormDefinition | undefined, task: Task): TaskField[] {
   if (!definition) return [];
-  const visible = task.fields?.visible;
-  const editable = new Set(task.fields?.editable ?? []);
+  const perms = permissionsOf(task);
+  const visible = perms?.visible;
+  const editable = new Set(perms?.editable ?? []);
   return definition.fields
     .filter((f) => !NOT_SHOWN.has(f.type) && !f.hidden)
     .filter((f) => !visible || visible.includes(f.key) || editable.has(f.key))

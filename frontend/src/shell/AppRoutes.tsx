@@ -17,6 +17,8 @@ const DataViewPage = lazy(() => import('../records/view/DataViewPage'));
 const RecordEntryPage = lazy(() => import('../records/entry/RecordEntryPage'));
 const TemplatesPage = lazy(() => import('../templates/TemplatesPage'));
 const InboxPage = lazy(() => import('../inbox/InboxPage'));
+const FlowListPage = lazy(() => import('../flows/FlowListPage'));
+const FlowDesignerPage = lazy(() => import('../flows/FlowDesignerPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>{children}</Suspense>;
@@ -41,7 +43,8 @@ export function makeRouter() {
         <Route path="settings/:tab" element={<SettingsPage />} />
         <Route path="apps/:appId" element={<AppLayout />}>
           <Route index element={<AppHomePage />} />
-          <Route path="flows" element={<AppSectionList kind="flows" />} />
+          <Route path="flows" element={<Lazy><FlowListPage /></Lazy>} />
+          <Route path="flows/:flowId" element={<Lazy><FlowDesignerPage /></Lazy>} />
           <Route path="dashboards" element={<AppSectionList kind="dashboards" />} />
           <Route path="forms/:formId/design" element={<Lazy><FormDesignerPage /></Lazy>} />
           <Route path="forms/:formId/data" element={<Lazy><DataViewPage /></Lazy>} />

@@ -1,0 +1,72 @@
+// Settings of the flow's trigger: type, form, fields that must change, date offset, cron, condition.
+import { Input, Select, Switch, TimePicker } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import type { FormInfo } from '../../api/types';
+import { labelText } from '../../common/label';
+import { defaultTrigger, TRIGGER_TYPES, triggerUsesForm } from '../catalog';
+import type { Trigger, TriggerType } from '../types';
+import { DurationInput, ExpressionInput, Setting } from './inputs';
+
+export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; onChange: (t: Trigger) => void; forms: FormInfo[] }) {
+  const { t, i18n } = useTranslation('flows');
+  const form = forms.find((f) => f.key === trigger.form);
+  const fields = form?.definition.fields ?? [];
+  const fieldOptions = (types?: string[]) => fields
+    .filter((f) => f.type !== 'section' && (!types || types.includes(f.type)))
+    .map((f) => ({ value: f.key, label: labelText(f.label, i18n.language, f.key) }));
+  const set = (patch: Partial<Trigger>) => onChange({ ...trigger, ...patch });
+  const offset = String(trigger.offset ?? '0d');
+
+  return (
+    <div data-testid="trigger-editor">
+      <Setting label={t('triggerType')}>
+        <Select style={{ width: '100%' }} value={trigger.type} data-testid="trigger-type"
+          onChange={(type: TriggerType) => onChange(defaultTrigger(type, trigger, forms[0]?.key))}
+          options={TRIGGER_TYPES.map((type) => ({ value: type, label: t(`trigger.${type}`) }))} />
+      </Setting>
+      {triggerUsesForm(trigger.type) && (
+        <Setting label={t('form')}>
+          <Select style={{ width: '100%' }} value={trigger.form} data-testid="trigger-form" onChange={(v) => set({ form: v })}
+            options={forms.map((f) => ({ value: f.key, label: labelText(f.definition?.name ?? f.name, i18n.language, f.key) }))} />
+        </Setting>
+      )}
+      {trigger.type === 'record.updated' && (
+        <Setting label={t('changedFields')} help={t('changedFieldsHelp')}>
+          <Select mode="multiple" style={{ width: '100%' }} value={(trigger.fields as string[]) ?? []} options={fieldOptions()}
+            onChange={(v: string[]) => set({ fields: v.length ? v : undefined })} />
+        </Setting>
+      )}
+      {trigger.type === 'date' && (
+        <>
+          <Setting label={t('dateField')}>
+            <Select style={{ width: '100%' }} value={(trigger.field as string) || undefined} options={fieldOptions(['date', 'datetime'])} onChange={(v) => set({ field: v })} />
+          </Setting>
+          <Setting label={t('offset')} help={t('offsetHelp')}>
+            <DurationInput value={offset} allowNegative onChange={(v) => set({ offset: v })} />
+          </Setting>
+          <Setting label={t('atTime')}>
+            <TimePicker format="HH:mm" value={dayjs(`2000-01-01T${String(trigger.at ?? '09:00')}`)} allowClear={false}
+              onChange={(v) => set({ at: v ? v.format('HH:mm') : '09:00' })} />
+          </Setting>
+          <Setting label={t('yearly')}><Switch checked={!!trigger.yearly} onChange={(v) => set({ yearly: v || undefined })} /></Setting>
+        </>
+      )}
+      {trigger.type === 'schedule' && (
+        <Setting label={t('cron')} help={t('cronHelp')}>
+          <Input className="fl-mono" value={String(trigger.cron ?? '')} onChange={(e) => set({ cron: e.target.value })} />
+        </Setting>
+      )}
+      {trigger.type === 'segment.entered' && (
+        <Setting label={t('segment')}>
+          <Input value={String(trigger.segment ?? '')} onChange={(e) => set({ segment: e.target.value })} />
+        </Setting>
+      )}
+      {trigger.type === 'webhook' && <Setting label={t('webhook')}><span>{t('webhookHelp')}</span></Setting>}
+      <Setting label={t('condition')} help={t('conditionHelp')}>
+        <ExpressionInput value={trigger.condition} fields={fields} prefix="" formId={form?.id} testId="trigger-condition"
+          onChange={(v) => set({ condition: v || undefined })} />
+      </Setting>
+    </div>
+  );
+}

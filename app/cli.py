@@ -142,5 +142,14 @@ def run(host: str, port: int, workers: int) -> None:
         raise SystemExit(f"a process exited unexpectedly: {codes}")
 
 
+def _register_plugin_commands() -> None:
+    """Commands that live with the engine or template they serve."""
+    from templates_lib.crm.cli import demo_command
+
+    main.add_command(demo_command)
+
+
+_register_plugin_commands()
+
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth.actor import Actor
 from app.auth.roles import Role, require_role
 from app.errors import Conflict, ValidationFailed
-from app.form_engine import indexes, permissions, usage, versions
+from app.form_engine import indexes, permissions, recompute, usage, versions
 from app.form_engine.compile import CompiledForm, compiled
 from app.form_engine.definition import validate_definition
 from app.form_engine.rule_schema import rule_schema as _rule_schema
@@ -108,11 +108,16 @@ def update_form(session: Session, actor: Actor, form_id: str, definition: dict, 
             raise ValidationFailed(_("Existing records would break; see the migration report",
                                      "现有记录将受到影响，请查看迁移报告"),
                                    {"migration": report})
+    derived_changed = recompute.derived_signature(form.definition) != recompute.derived_signature(
+        definition)
     form.version += 1
     form.definition = definition
     session.add(FormVersion(workspace_id=actor.workspace_id, form_id=form.id, version=form.version,
                             definition=definition, created_by=actor.user_id, note=note))
     indexes.sync_indexes(session, form.id, definition)
+    if derived_changed:
+        session.flush()
+        recompute.recompute_form(session, form)
     return form
 
 

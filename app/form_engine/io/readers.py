@@ -58,8 +58,11 @@ class Sheet:
         if self.kind == "csv":
             text = io.TextIOWrapper(self.source, encoding=self._encoding, errors="replace",
                                     newline="")
-            for number, row in enumerate(csv.reader(text), start=1):
-                yield number, row
+            try:
+                for number, row in enumerate(csv.reader(text), start=1):
+                    yield number, row
+            finally:
+                text.detach()  # the caller owns (and closes) the underlying file
         else:
             import openpyxl
 
@@ -99,7 +102,4 @@ def _unique_headers(row: list[Any]) -> list[str]:
 
 def count_data_rows(source: BinaryIO) -> int:
     """Rows after the header (blank ones included): a cheap pass for the progress total."""
-    sheet = Sheet(source)
-    total = sum(1 for _ in sheet.rows())
-    source.seek(0)
-    return total
+    return sum(1 for _ in Sheet(source).rows())

@@ -19,7 +19,7 @@ from app.form_engine import fields as registry
 from app.form_engine import permissions
 from app.form_engine.io.cells import neutralise
 from app.form_engine.io.lookups import RelationResolver
-from app.models import Department, Form, Record, User, Workspace
+from app.models import Department, Form, Membership, Record, User, Workspace
 from app.models.scope import get_scoped
 
 PAGE_SIZE = 1000
@@ -50,10 +50,12 @@ class _Formatter:
     def __init__(self, session, form: Form, tz: str, lang: str):
         self.tz = ZoneInfo(tz)
         self.zh = lang.lower().startswith("zh")
-        self.users = dict(session.execute(sa.select(User.id, User.email)))
+        self.users = dict(session.execute(
+            sa.select(User.id, User.email).join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == form.workspace_id)).tuples().all())
         self.departments = dict(session.execute(
             sa.select(Department.id, Department.name).where(
-                Department.workspace_id == form.workspace_id)))
+                Department.workspace_id == form.workspace_id)).tuples().all())
         self.titles: dict[str, dict[str, str]] = {}
         self.session, self.form = session, form
 
@@ -72,9 +74,9 @@ class _Formatter:
                 ids.update(value if isinstance(value, list) else [value] if value else [])
             if not title or not ids:
                 continue
-            found = dict(self.session.execute(sa.select(Record.id, Record.data[title].as_string())
-                                              .where(Record.form_id == target.id,
-                                                     Record.id.in_(list(ids)))))
+            found = dict(self.session.execute(
+                sa.select(Record.id, Record.data[title].as_string())
+                .where(Record.form_id == target.id, Record.id.in_(list(ids)))).tuples().all())
             self.titles.setdefault(field["key"], {}).update(
                 {k: v for k, v in found.items() if v})
 

@@ -7,13 +7,17 @@ export function storedFields(fields: FieldDef[]): FieldDef[] {
   return fields.filter((f) => fieldTypeInfo(f.type).stores);
 }
 
-/** Field key -> type for the rule evaluator (dates read as dates; subform columns too). */
+const AGG_RESULT: Record<string, string> = { count: 'number', count_distinct: 'number', sum: 'number', avg: 'number' };
+
+/** The rule engine's view of a form (as app/form_engine/rule_schema.py): key -> {type, result, fields}. */
 export function schemaOf(fields: FieldDef[]): Schema {
   const out: Schema = {};
-  for (const f of fields) {
+  for (const f of storedFields(fields)) {
     if (f.type === 'subform') out[f.key] = { type: 'subform', fields: schemaOf(f.fields ?? []) };
-    else if (f.type === 'formula' && f.result) out[f.key] = f.result === 'date' ? 'date' : f.result;
-    else out[f.key] = f.type;
+    else if (f.type === 'formula') out[f.key] = { type: 'formula', result: f.result ?? 'any' };
+    else if (f.type === 'rollup') out[f.key] = { type: 'rollup', result: (f.result as string | undefined) ?? AGG_RESULT[f.agg ?? ''] ?? 'number' };
+    else if (f.type === 'lookup') out[f.key] = { type: 'lookup', result: (f.result as string | undefined) ?? 'any' };
+    else out[f.key] = { type: f.type };
   }
   return out;
 }

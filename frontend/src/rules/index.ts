@@ -1,60 +1,42 @@
 // The rule language in the browser: parse once, evaluate live while a user fills a form.
 import { RuleError } from './errors';
-import { Evaluator, fromJson } from './evaluate';
-import { parse, type Node } from './syntax';
+import { Evaluator, fromJson, type Schema } from './evaluate';
+import { parse } from './syntax';
 import { ErrorValue, setCurrentEnv, toBool, toPlain, type EvalEnv, type Plain, type Value } from './values';
 
 export { RuleError } from './errors';
-export { FUNCTIONS } from './functions';
+export { CATALOG, FUNCTIONS } from './functions';
 export { parse } from './syntax';
 export { ErrorValue, toPlain } from './values';
 export type { Plain, Value } from './values';
-
-/** Field key -> field type (or {type, fields} for subforms), used to read dates as dates. */
-export type Schema = Record<string, string | { type: string; fields?: Schema }>;
+export type { FieldSpec, Schema } from './evaluate';
 
 export interface EvaluateOptions {
   env?: Partial<EvalEnv>;
-  schema?: Schema;
+  /** Field types, so stored date text is read as dates (as the server does). */
+  schema?: Schema | null;
   /** A subform row: its columns are read before the record's fields. */
   row?: Record<string, unknown> | null;
-  rowSchema?: Schema;
+  rowSchema?: Schema | null;
 }
 
-function typeOf(schema: Schema | undefined, key: string): string | undefined {
-  const s = schema?.[key];
-  return typeof s === 'string' ? s : s?.type;
-}
-
-function readField(data: Record<string, unknown>, key: string, schema?: Schema): Value | undefined {
-  if (!Object.prototype.hasOwnProperty.call(data, key)) return undefined;
-  const raw = data[key];
-  const spec = schema?.[key];
-  if (spec && typeof spec === 'object' && spec.type === 'subform' && Array.isArray(raw)) {
-    return raw.map((row) => {
-      if (!row || typeof row !== 'object') return fromJson(row);
-      const out: Record<string, Value> = {};
-      for (const [k, x] of Object.entries(row as Record<string, unknown>)) out[k] = fromJson(x, typeOf(spec.fields, k));
-      return out;
-    });
-  }
-  return fromJson(raw, typeOf(schema, key));
+function has(obj: Record<string, unknown>, key: string) {
+  return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
 /** Evaluates an expression against record data; throws RuleError for syntax or limit errors. */
 export function evaluateValue(expression: string, data: Record<string, unknown>, options: EvaluateOptions = {}): Value {
-  const node: Node = parse(expression);
+  const tree = parse(expression);
   const env: EvalEnv = { tz: 'UTC', ...options.env } as EvalEnv;
+  const row = options.row ?? null;
+  const schema: Schema | null = options.schema || options.rowSchema ? { ...(options.schema ?? {}), ...(row ? options.rowSchema ?? {} : {}) } : null;
+  const lookup = (name: string): Value | undefined => {
+    if (row && has(row, name)) return fromJson(row[name]);
+    return has(data, name) ? fromJson(data[name]) : undefined;
+  };
   const previous = setCurrentEnv(env);
   try {
-    const scope = (name: string): Value | undefined => {
-      if (options.row) {
-        const v = readField(options.row, name, options.rowSchema);
-        if (v !== undefined) return v;
-      }
-      return readField(data, name, options.schema);
-    };
-    return new Evaluator(expression, scope).run(node);
+    return new Evaluator(expression, lookup, schema).run(tree);
   } finally {
     setCurrentEnv(previous);
   }
@@ -65,7 +47,7 @@ export type EvalResult =
   | { ok: true; value: string; isError: true }
   | { ok: false; error: RuleError };
 
-/** Evaluates to a JSON-plain value; never throws. */
+/** Evaluates to a JSON-plain value; never throws for a bad expression. */
 export function evaluate(expression: string, data: Record<string, unknown>, options: EvaluateOptions = {}): EvalResult {
   try {
     const v = evaluateValue(expression, data, options);
@@ -77,12 +59,11 @@ export function evaluate(expression: string, data: Record<string, unknown>, opti
   }
 }
 
-/** TRUE/FALSE of a condition (visible_when, required_when); errors and blanks count as false. */
+/** Filter semantics: TRUE (or a non-zero number) matches; FALSE, blank, text and errors do not. */
 export function evaluateCondition(expression: string | undefined, data: Record<string, unknown>, options: EvaluateOptions = {}): boolean {
   if (!expression || !expression.trim()) return false;
   try {
-    const v = evaluateValue(expression, data, options);
-    return toBool(v) === true;
+    return toBool(evaluateValue(expression, data, options)) === true;
   } catch (e) {
     if (e instanceof RuleError) return false;
     throw e;

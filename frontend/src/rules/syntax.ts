@@ -1,333 +1,324 @@
-// Tokenizer and parser: Excel habits (=, <>, &, ^, %, any-case TRUE/AND(...)) into a small safe AST.
+// Tokenizer and Pratt parser: spreadsheet habits in, a small safe AST out (mirrors app/rule_engine/syntax.py).
 import { RuleError } from './errors';
 import { FUNCTIONS } from './functions';
 
-export const MAX_EXPRESSION_LENGTH = 4000;
-export const MAX_NODES = 500;
-export const MAX_DEPTH = 50;
+export const MAX_EXPRESSION_LENGTH = 5000;
+export const MAX_NODES = 2000;
+export const MAX_DEPTH = 48;
+export const MAX_LIST_LITERAL = 1000;
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | '&' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'and' | 'or';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | '&' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 
 export type Node =
-  | { t: 'num'; v: number; pos: number; end: number }
-  | { t: 'str'; v: string; pos: number; end: number }
-  | { t: 'bool'; v: boolean; pos: number; end: number }
-  | { t: 'null'; pos: number; end: number }
+  | { t: 'const'; v: null | number | string | boolean; pos: number; end: number }
   | { t: 'name'; path: string[]; pos: number; end: number }
   | { t: 'call'; name: string; args: Node[]; pos: number; end: number }
   | { t: 'unary'; op: '-' | '+' | 'not' | 'percent'; x: Node; pos: number; end: number }
   | { t: 'binary'; op: BinaryOp; l: Node; r: Node; pos: number; end: number }
+  | { t: 'bool'; op: 'and' | 'or'; values: Node[]; pos: number; end: number }
   | { t: 'list'; items: Node[]; pos: number; end: number };
 
-type TokType = 'num' | 'str' | 'name' | 'op' | '(' | ')' | '[' | ']' | ',' | 'eof';
-interface Token { type: TokType; value: string; pos: number; end: number; num?: number }
+interface Token { kind: 'num' | 'str' | 'name' | 'op' | 'end'; value: string; num?: number; start: number; end: number; text: string }
 
-const TWO_CHAR_OPS = ['<=', '>=', '<>', '!=', '=='];
-const ONE_CHAR_OPS = '+-*/%^&=<>';
-const FULL_WIDTH: Record<string, string> = { '（': '(', '）': ')', '，': ',' };
+const FULLWIDTH: Record<string, string> = { '（': '(', '）': ')', '，': ',', '【': '[', '】': ']' };
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '”': '”', '’': '’' };
+const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+const OPERATORS = ['==', '!=', '<>', '<=', '>=', '**', ':=', '=', '<', '>', '+', '-', '*', '/', '%', '^', '&', '(', ')', ',', '.', '[', ']'];
+const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'TRUE', 'FALSE', 'NULL']);
 
-function isIdentStart(c: string) {
-  return /[A-Za-z_\p{L}]/u.test(c);
-}
-function isIdentPart(c: string) {
-  return /[A-Za-z0-9_\p{L}\p{N}]/u.test(c);
-}
+// Binding powers, low to high (Excel: & below + -, unary minus above ^, ^ left-associative).
+const P_OR = 1, P_AND = 2, P_NOT = 3, P_CMP = 4, P_CONCAT = 5, P_ADD = 6, P_MUL = 7, P_POW = 8, P_UNARY = 9, P_POSTFIX = 10;
+
+const COMPARE: Record<string, BinaryOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const BINARY: Record<string, [number, BinaryOp]> = {
+  '+': [P_ADD, '+'], '-': [P_ADD, '-'], '*': [P_MUL, '*'], '/': [P_MUL, '/'], '%': [P_MUL, '%'],
+  '^': [P_POW, '^'], '**': [P_POW, '^'], '&': [P_CONCAT, '&'],
+};
+
+const isAlpha = (c: string) => /\p{L}/u.test(c);
+const isAlnum = (c: string) => /[\p{L}\p{N}]/u.test(c);
+const isDigit = (c: string | undefined) => c !== undefined && /[0-9]/.test(c);
 
 export function tokenize(src: string): Token[] {
-  const out: Token[] = [];
+  const tokens: Token[] = [];
   let i = 0;
   const n = src.length;
   while (i < n) {
     const c = src[i];
     if (/\s/.test(c)) { i++; continue; }
-    const start = i;
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i))!;
-      i += m[0].length;
-      if (i < n && isIdentStart(src[i])) throw new RuleError('syntax', 'unexpected_char', i, src, { char: src[i] });
-      out.push({ type: 'num', value: m[0], num: Number(m[0]), pos: start, end: i });
-      continue;
-    }
-    if (c === "'" || c === '"' || c === '“' || c === '‘') {
-      const close = c === '“' ? '”' : c === '‘' ? '’' : c;
-      let text = '';
-      i++;
+    if (FULLWIDTH[c]) { tokens.push({ kind: 'op', value: FULLWIDTH[c], start: i, end: i + 1, text: c }); i++; continue; }
+    if (QUOTES[c]) {
+      const close = QUOTES[c];
+      let j = i + 1;
+      const parts: string[] = [];
       for (;;) {
-        if (i >= n) throw new RuleError('syntax', 'unterminated_string', start, src);
-        const ch = src[i];
-        if (ch === close) {
-          if (src[i + 1] === close && close === c) { text += ch; i += 2; continue; }
-          i++;
-          break;
+        const k = src.indexOf(close, j);
+        if (k < 0) throw new RuleError('syntax', 'unterminated_string', i, src);
+        parts.push(src.slice(j, k));
+        if (src.startsWith(close, k + 1) && (close === '"' || close === "'")) {
+          parts.push(close); // Excel doubles a quote inside text: "say ""hi"""
+          j = k + 2;
+          continue;
         }
-        if (ch === '\\' && i + 1 < n && (src[i + 1] === close || src[i + 1] === '\\')) { text += src[i + 1]; i += 2; continue; }
-        text += ch;
-        i++;
+        j = k + 1;
+        break;
       }
-      out.push({ type: 'str', value: text, pos: start, end: i });
+      tokens.push({ kind: 'str', value: parts.join(''), start: i, end: j, text: src.slice(i, j) });
+      i = j;
       continue;
     }
-    if (isIdentStart(c)) {
-      while (i < n && (isIdentPart(src[i]) || (src[i] === '.' && i + 1 < n && isIdentStart(src[i + 1])))) i++;
-      out.push({ type: 'name', value: src.slice(start, i), pos: start, end: i });
+    if (isDigit(c) || (c === '.' && isDigit(src[i + 1]))) {
+      NUMBER.lastIndex = i;
+      const lexeme = NUMBER.exec(src)![0];
+      const value = Number(lexeme);
+      if (!Number.isFinite(value)) throw new RuleError('syntax', 'syntax', i, src, { detail: 'number too large' });
+      tokens.push({ kind: 'num', value: lexeme, num: value, start: i, end: i + lexeme.length, text: lexeme });
+      i += lexeme.length;
       continue;
     }
-    const two = src.slice(i, i + 2);
-    if (TWO_CHAR_OPS.includes(two)) {
-      out.push({ type: 'op', value: two, pos: start, end: i + 2 });
-      i += 2;
+    if (isAlpha(c) || c === '_') {
+      let j = i + 1;
+      while (j < n && (isAlnum(src[j]) || src[j] === '_')) j++;
+      const word = src.slice(i, j);
+      if (word.startsWith('_')) throw new RuleError('syntax', 'underscore_name', i, src, { name: word }, j - i);
+      tokens.push({ kind: 'name', value: word, start: i, end: j, text: word });
+      i = j;
       continue;
     }
-    if (ONE_CHAR_OPS.includes(c)) { out.push({ type: 'op', value: c, pos: start, end: i + 1 }); i++; continue; }
-    const mapped = FULL_WIDTH[c] ?? c;
-    if ('()[],'.includes(mapped)) { out.push({ type: mapped as TokType, value: c, pos: start, end: i + 1 }); i++; continue; }
-    if (c === '!' ) throw new RuleError('syntax', 'unexpected_char', i, src, { char: c });
-    throw new RuleError('syntax', 'unexpected_char', i, src, { char: c });
+    const op = OPERATORS.find((o) => src.startsWith(o, i));
+    if (!op) throw new RuleError('syntax', 'unexpected_char', i, src, { char: c });
+    if (op === ':=') throw new RuleError('syntax', 'assignment', i, src);
+    tokens.push({ kind: 'op', value: op, start: i, end: i + op.length, text: op });
+    i += op.length;
   }
-  out.push({ type: 'eof', value: '', pos: n, end: n });
-  return out;
+  tokens.push({ kind: 'end', value: '', start: n, end: n, text: '' });
+  return tokens;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in']);
-const COMPARISON: Record<string, BinaryOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-
 class Parser {
-  private i = 0;
+  private pos = 0;
   private nodes = 0;
   private depth = 0;
-  constructor(private readonly toks: Token[], private readonly src: string) {}
+  private readonly tokens: Token[];
 
-  private peek(k = 0): Token { return this.toks[Math.min(this.i + k, this.toks.length - 1)]; }
-  private next(): Token { return this.toks[this.i++]; }
-  private isKeyword(tok: Token, word: string) {
-    return tok.type === 'name' && tok.value.toLowerCase() === word && this.peek(1) !== undefined;
-  }
-  /** Keywords are only looked for in operator position, so `x and (y)` is the operator. */
-  private kw(word: string, k = 0): boolean {
-    return this.isKeyword(this.peek(k), word);
-  }
-  private count(pos: number) {
-    if (++this.nodes > MAX_NODES) throw new RuleError('limit', 'too_many_nodes', pos, this.src, { limit: MAX_NODES });
-  }
-  private enter(pos: number) {
-    if (++this.depth > MAX_DEPTH) throw new RuleError('limit', 'too_deep', pos, this.src, { limit: MAX_DEPTH });
-  }
-  private fail(tok: Token): never {
-    if (tok.type === 'eof') throw new RuleError('syntax', 'unexpected_end', tok.pos, this.src);
-    throw new RuleError('syntax', 'unexpected_token', tok.pos, this.src, { token: tok.value });
+  constructor(private readonly text: string) {
+    this.tokens = tokenize(text);
   }
 
-  parse(): Node {
-    if (this.peek().type === 'eof') throw new RuleError('syntax', 'empty', 0, this.src);
-    if (this.peek().type === 'op' && this.peek().value === '=' && this.toks.length > 2) this.i++; // leading "=" like a cell formula
-    const node = this.or();
-    const tok = this.peek();
-    if (tok.type !== 'eof') {
-      if (tok.type === 'op' && tok.value === '=' ) this.fail(tok);
-      this.fail(tok);
+  private get tok(): Token { return this.tokens[this.pos]; }
+  private peek(k = 1): Token { return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)]; }
+  private advance(): Token { return this.tokens[this.pos++]; }
+  private isOp(value: string, tok: Token = this.tok) { return tok.kind === 'op' && tok.value === value; }
+  private isKw(word: string, tok: Token = this.tok) { return tok.kind === 'name' && tok.value.toUpperCase() === word; }
+
+  private errorAt(tok: Token): RuleError {
+    if (tok.kind === 'op' && tok.value === '.') return new RuleError('syntax', 'attribute', tok.start, this.text);
+    if (tok.kind === 'op' && tok.value === '[') return new RuleError('syntax', 'subscript', tok.start, this.text);
+    if (tok.kind === 'end') return new RuleError('syntax', 'unexpected_end', tok.start, this.text);
+    return new RuleError('syntax', 'unexpected_token', tok.start, this.text, { token: tok.text || tok.value }, tok.end - tok.start);
+  }
+
+  private expect(value: string, opening?: Token): Token {
+    if (!this.isOp(value)) {
+      if (value === ')' && opening && this.tok.kind === 'end') throw new RuleError('syntax', 'unclosed_paren', opening.start, this.text);
+      throw this.errorAt(this.tok);
     }
+    return this.advance();
+  }
+
+  private node<T extends Node>(node: T): T {
+    if (++this.nodes > MAX_NODES) throw new RuleError('limit', 'too_many_nodes', node.pos, this.text, { limit: MAX_NODES });
     return node;
   }
 
-  private bin(op: BinaryOp, l: Node, r: Node): Node {
-    this.count(l.pos);
-    return { t: 'binary', op, l, r, pos: l.pos, end: r.end };
+  parse(): Node {
+    if (this.tok.kind === 'end') throw new RuleError('syntax', 'empty', 0, this.text);
+    if (this.isOp('=') && this.pos === 0) this.advance(); // a leading '=' as typed in a spreadsheet cell
+    const tree = this.expression(0);
+    const last: Token = this.tok;
+    if (last.kind !== 'end') throw this.errorAt(last);
+    return tree;
   }
 
-  private or(): Node {
-    let l = this.and();
-    while (this.kw('or')) { this.next(); l = this.bin('or', l, this.and()); }
-    return l;
-  }
-  private and(): Node {
-    let l = this.not();
-    while (this.kw('and')) { this.next(); l = this.bin('and', l, this.not()); }
-    return l;
-  }
-  private not(): Node {
-    if (this.kw('not')) {
-      const tok = this.next();
-      this.enter(tok.pos);
-      const x = this.not();
-      this.depth--;
-      this.count(tok.pos);
-      return { t: 'unary', op: 'not', x, pos: tok.pos, end: x.end };
-    }
-    return this.comparison();
-  }
-  private comparison(): Node {
-    let l = this.concat();
+  private expression(minPrec: number): Node {
+    if (++this.depth > MAX_DEPTH) throw new RuleError('limit', 'too_deep', this.tok.start, this.text, { limit: MAX_DEPTH });
+    let left = this.prefix();
     for (;;) {
-      const tok = this.peek();
-      if (tok.type === 'op' && COMPARISON[tok.value]) { this.next(); l = this.bin(COMPARISON[tok.value], l, this.concat()); continue; }
-      if (this.kw('in')) { this.next(); l = this.bin('in', l, this.concat()); continue; }
-      if (this.kw('not') && this.isKeyword(this.peek(1), 'in')) { this.next(); this.next(); l = this.bin('not in', l, this.concat()); continue; }
-      return l;
-    }
-  }
-  private concat(): Node {
-    let l = this.additive();
-    while (this.peek().type === 'op' && this.peek().value === '&') { this.next(); l = this.bin('&', l, this.additive()); }
-    return l;
-  }
-  private additive(): Node {
-    let l = this.multiplicative();
-    for (;;) {
-      const tok = this.peek();
-      if (tok.type === 'op' && (tok.value === '+' || tok.value === '-')) { this.next(); l = this.bin(tok.value, l, this.multiplicative()); continue; }
-      return l;
-    }
-  }
-  private multiplicative(): Node {
-    let l = this.unary();
-    for (;;) {
-      const tok = this.peek();
-      if (tok.type === 'op' && (tok.value === '*' || tok.value === '/' || tok.value === '%')) {
-        this.next();
-        l = this.bin(tok.value as BinaryOp, l, this.unary());
+      const t = this.tok;
+      const start = left.pos;
+      if (t.kind === 'name') {
+        const word = t.value.toUpperCase();
+        if (word === 'OR' && minPrec <= P_OR) { left = this.boolop(left, 'or', P_OR); continue; }
+        if (word === 'AND' && minPrec <= P_AND) { left = this.boolop(left, 'and', P_AND); continue; }
+        if (minPrec <= P_CMP && (word === 'IN' || (word === 'NOT' && this.isKw('IN', this.peek())))) {
+          const negate = word === 'NOT';
+          this.advance();
+          if (negate) this.advance();
+          const right = this.expression(P_CMP + 1);
+          left = this.node({ t: 'binary', op: negate ? 'not in' : 'in', l: left, r: right, pos: start, end: right.end });
+          continue;
+        }
+        break;
+      }
+      if (t.kind !== 'op') break;
+      const op = t.value;
+      if (COMPARE[op] && minPrec <= P_CMP) {
+        this.advance();
+        const right = this.expression(P_CMP + 1);
+        left = this.node({ t: 'binary', op: COMPARE[op], l: left, r: right, pos: start, end: right.end });
         continue;
       }
-      return l;
-    }
-  }
-  private unary(): Node {
-    const tok = this.peek();
-    if (tok.type === 'op' && (tok.value === '-' || tok.value === '+')) {
-      this.next();
-      this.enter(tok.pos);
-      const x = this.unary();
-      this.depth--;
-      this.count(tok.pos);
-      if (x.t === 'num' && tok.value === '-') return { ...x, v: -x.v, pos: tok.pos };
-      return { t: 'unary', op: tok.value, x, pos: tok.pos, end: x.end };
-    }
-    return this.power();
-  }
-  private power(): Node {
-    const base = this.postfix();
-    if (this.peek().type === 'op' && this.peek().value === '^') {
-      this.next();
-      const exp = this.unary();
-      return this.bin('^', base, exp);
-    }
-    return base;
-  }
-  /** `10%` is a percentage when nothing that could be an operand follows the `%`. */
-  private postfix(): Node {
-    let x = this.primary();
-    while (this.peek().type === 'op' && this.peek().value === '%' && this.percentFollows()) {
-      const tok = this.next();
-      this.count(tok.pos);
-      x = { t: 'unary', op: 'percent', x, pos: x.pos, end: tok.end };
-    }
-    return x;
-  }
-  private percentFollows(): boolean {
-    const after = this.peek(1);
-    if (['eof', ')', ']', ','].includes(after.type)) return true;
-    if (after.type === 'op') return true;
-    return after.type === 'name' && KEYWORDS.has(after.value.toLowerCase());
-  }
-
-  private primary(): Node {
-    const tok = this.next();
-    this.count(tok.pos);
-    switch (tok.type) {
-      case 'num':
-        return { t: 'num', v: tok.num!, pos: tok.pos, end: tok.end };
-      case 'str':
-        return { t: 'str', v: tok.value, pos: tok.pos, end: tok.end };
-      case '(': {
-        this.enter(tok.pos);
-        const first = this.or();
-        if (this.peek().type === ',') {
-          const items = [first];
-          while (this.peek().type === ',') { this.next(); if (this.peek().type === ')') break; items.push(this.or()); }
-          const close = this.expectClose(')', tok);
-          this.depth--;
-          return { t: 'list', items, pos: tok.pos, end: close.end };
-        }
-        const close = this.expectClose(')', tok);
-        this.depth--;
-        return { ...first, pos: tok.pos, end: close.end };
+      if (op === '%' && minPrec <= P_POSTFIX && !this.startsOperand(this.peek())) {
+        this.advance(); // 50% is one half, as in a spreadsheet
+        left = this.node({ t: 'unary', op: 'percent', x: left, pos: start, end: t.end });
+        continue;
       }
-      case '[': {
-        this.enter(tok.pos);
-        const items: Node[] = [];
-        if (this.peek().type !== ']') {
-          items.push(this.or());
-          while (this.peek().type === ',') { this.next(); if (this.peek().type === ']') break; items.push(this.or()); }
-        }
-        const close = this.expectClose(']', tok);
-        this.depth--;
-        return { t: 'list', items, pos: tok.pos, end: close.end };
+      if (BINARY[op]) {
+        const [prec, binop] = BINARY[op];
+        if (prec < minPrec) break;
+        this.advance();
+        const right = this.expression(prec + 1);
+        left = this.node({ t: 'binary', op: binop, l: left, r: right, pos: start, end: right.end });
+        continue;
       }
-      case 'name':
-        return this.nameOrCall(tok);
-      default:
-        this.fail(tok);
+      if (op === '(') throw new RuleError('syntax', 'syntax', t.start, this.text, { detail: 'only functions can be called' });
+      break;
     }
-  }
-
-  private expectClose(type: ')' | ']', open: Token): Token {
-    const tok = this.peek();
-    if (tok.type === type) return this.next();
-    if (tok.type === 'eof') throw new RuleError('syntax', 'unclosed_paren', open.pos, this.src);
-    this.fail(tok);
-  }
-
-  private nameOrCall(tok: Token): Node {
-    const raw = tok.value;
-    const lower = raw.toLowerCase();
-    const parts = raw.split('.');
-    for (const p of parts) {
-      if (p.startsWith('_')) throw new RuleError('syntax', 'underscore_name', tok.pos, this.src, { name: raw });
-    }
-    if (this.peek().type === '(') {
-      if (parts.length > 1) throw new RuleError('syntax', 'method_call', tok.pos, this.src, { name: raw });
-      return this.call(tok);
-    }
-    if (this.peek().type === '[') throw new RuleError('syntax', 'subscript', this.peek().pos, this.src);
-    if (parts.length === 1) {
-      if (lower === 'true') return { t: 'bool', v: true, pos: tok.pos, end: tok.end };
-      if (lower === 'false') return { t: 'bool', v: false, pos: tok.pos, end: tok.end };
-      if (lower === 'null' || lower === 'none') return { t: 'null', pos: tok.pos, end: tok.end };
-      if (KEYWORDS.has(lower)) this.fail(tok);
-    }
-    return { t: 'name', path: parts, pos: tok.pos, end: tok.end };
-  }
-
-  private call(tok: Token): Node {
-    const name = tok.value.toUpperCase();
-    const fn = FUNCTIONS[name];
-    if (!fn) throw new RuleError('name', 'unknown_function', tok.pos, this.src, { name: tok.value }, tok.value.length);
-    const open = this.next();
-    this.enter(open.pos);
-    const args: Node[] = [];
-    if (this.peek().type !== ')') {
-      args.push(this.or());
-      while (this.peek().type === ',') { this.next(); args.push(this.or()); }
-    }
-    const close = this.expectClose(')', open);
     this.depth--;
-    if (args.length < fn.min || (fn.max !== null && args.length > fn.max)) {
-      const expected = fn.max === null ? `${fn.min}+` : fn.min === fn.max ? String(fn.min) : `${fn.min}-${fn.max}`;
-      throw new RuleError('name', 'arity', tok.pos, this.src, { name, expected, got: args.length }, tok.value.length);
+    return left;
+  }
+
+  private startsOperand(t: Token): boolean {
+    if (t.kind === 'num' || t.kind === 'str') return true;
+    if (t.kind === 'name') return !['AND', 'OR', 'IN', 'NOT'].includes(t.value.toUpperCase());
+    return t.kind === 'op' && (t.value === '(' || t.value === '[');
+  }
+
+  private boolop(left: Node, op: 'and' | 'or', prec: number): Node {
+    const values = [left];
+    const word = op.toUpperCase();
+    while (this.isKw(word)) {
+      this.advance();
+      values.push(this.expression(prec + 1));
     }
-    return { t: 'call', name, args, pos: tok.pos, end: close.end };
+    return this.node({ t: 'bool', op, values, pos: left.pos, end: values[values.length - 1].end });
+  }
+
+  private prefix(): Node {
+    const t = this.tok;
+    if (t.kind === 'num' || t.kind === 'str') {
+      this.advance();
+      return this.node({ t: 'const', v: t.kind === 'num' ? t.num! : t.value, pos: t.start, end: t.end });
+    }
+    if (t.kind === 'op') {
+      if (t.value === '-' || t.value === '+') {
+        this.advance();
+        const operand = this.expression(P_UNARY);
+        return this.node({ t: 'unary', op: t.value, x: operand, pos: t.start, end: operand.end });
+      }
+      if (t.value === '(') {
+        this.advance();
+        const first = this.expression(0);
+        if (this.isOp(',')) {
+          const items = [first];
+          while (this.isOp(',')) { this.advance(); items.push(this.expression(0)); }
+          const end = this.expect(')', t).end;
+          return this.list(items, t.start, end);
+        }
+        this.expect(')', t);
+        return first;
+      }
+      if (t.value === '[') {
+        this.advance();
+        const items: Node[] = [];
+        if (!this.isOp(']')) {
+          items.push(this.expression(0));
+          while (this.isOp(',')) { this.advance(); items.push(this.expression(0)); }
+        }
+        const end = this.expect(']', t).end;
+        return this.list(items, t.start, end);
+      }
+      throw this.errorAt(t);
+    }
+    if (t.kind === 'name') {
+      const word = t.value.toUpperCase();
+      const nxt = this.peek();
+      if ((word === 'TRUE' || word === 'FALSE' || word === 'NULL') && !this.isOp('(', nxt)) {
+        this.advance();
+        return this.node({ t: 'const', v: word === 'NULL' ? null : word === 'TRUE', pos: t.start, end: t.end });
+      }
+      if (this.isOp('(', nxt)) return this.call(t);
+      if (word === 'NOT') {
+        this.advance();
+        const operand = this.expression(P_NOT);
+        return this.node({ t: 'unary', op: 'not', x: operand, pos: t.start, end: operand.end });
+      }
+      if (KEYWORDS.has(word)) throw this.errorAt(t);
+      return this.reference(t);
+    }
+    throw this.errorAt(t);
+  }
+
+  private list(items: Node[], start: number, end: number): Node {
+    if (items.length > MAX_LIST_LITERAL) throw new RuleError('limit', 'list_too_long', start, this.text, { limit: MAX_LIST_LITERAL });
+    return this.node({ t: 'list', items, pos: start, end });
+  }
+
+  private call(nameTok: Token): Node {
+    const fname = nameTok.value.toUpperCase();
+    const fn = FUNCTIONS[fname];
+    if (!fn) throw new RuleError('name', 'unknown_function', nameTok.start, this.text, { name: nameTok.value }, nameTok.end - nameTok.start);
+    this.advance();
+    const opening = this.advance();
+    const args: Node[] = [];
+    if (!this.isOp(')')) {
+      args.push(this.expression(0));
+      while (this.isOp(',')) { this.advance(); args.push(this.expression(0)); }
+    }
+    const end = this.expect(')', opening).end;
+    const lo = fn.minArgs, hi = fn.maxArgs;
+    if (args.length < lo || (hi !== null && args.length > hi)) {
+      throw new RuleError('name', 'arity', nameTok.start, this.text, { name: fname, expected: fn.arityText, got: args.length }, nameTok.end - nameTok.start);
+    }
+    this.node({ t: 'const', v: null, pos: nameTok.start, end: nameTok.end });
+    return this.node({ t: 'call', name: fname, args, pos: nameTok.start, end });
+  }
+
+  private reference(first: Token): Node {
+    this.advance();
+    this.node({ t: 'const', v: null, pos: first.start, end: first.end });
+    const parts = [first.value];
+    let end = first.end;
+    while (this.isOp('.')) {
+      const dot = this.advance();
+      const part = this.tok;
+      let attr: string;
+      if (part.kind === 'num' && /^\d+$/.test(part.value)) attr = String(part.num);
+      else if (part.kind === 'name') attr = part.value;
+      else throw new RuleError('syntax', 'attribute', dot.start, this.text);
+      this.advance();
+      parts.push(attr);
+      end = part.end;
+      this.node({ t: 'const', v: null, pos: first.start, end });
+    }
+    if (this.isOp('(')) throw new RuleError('syntax', 'method_call', first.start, this.text, { name: parts.join('.') });
+    if (this.isOp('[')) throw new RuleError('syntax', 'subscript', this.tok.start, this.text);
+    return { t: 'name', path: parts, pos: first.start, end };
   }
 }
 
 const cache = new Map<string, Node>();
-const CACHE_LIMIT = 2000;
+const CACHE_LIMIT = 4096;
 
-/** Parses an expression (cached); throws RuleError with a position. */
-export function parse(src: string): Node {
-  const hit = cache.get(src);
+/** Parses an expression once; later calls with the same text reuse the tree. Throws RuleError. */
+export function parse(text: string): Node {
+  const hit = cache.get(text);
   if (hit) return hit;
-  if (src.length > MAX_EXPRESSION_LENGTH) throw new RuleError('limit', 'too_long', MAX_EXPRESSION_LENGTH, src, { limit: MAX_EXPRESSION_LENGTH });
-  const node = new Parser(tokenize(src), src).parse();
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw new RuleError('limit', 'too_long', MAX_EXPRESSION_LENGTH, text.slice(0, MAX_EXPRESSION_LENGTH), { limit: MAX_EXPRESSION_LENGTH });
+  }
+  const tree = new Parser(text).parse();
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(src, node);
-  return node;
+  cache.set(text, tree);
+  return tree;
 }

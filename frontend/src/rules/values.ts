@@ -24,6 +24,14 @@ export const NUM = ErrorValue.of('#NUM!');
 export const NAME = ErrorValue.of('#NAME?');
 
 const MS_PER_DAY = 86_400_000;
+
+/** Date.UTC that also handles years 0-99 (Date.UTC maps them to 1900-1999). */
+export function utcMs(y: number, m: number, d: number, H = 0, M = 0, S = 0, ms = 0): number {
+  const dt = new Date(0);
+  dt.setUTCFullYear(y, m - 1, d);
+  dt.setUTCHours(H, M, S, ms);
+  return dt.getTime();
+}
 /** Serial number of 1970-01-01 counted from Excel's 1899-12-30. */
 const UNIX_EPOCH_SERIAL = 25_569;
 
@@ -32,7 +40,7 @@ export class XDate {
   constructor(readonly y: number, readonly m: number, readonly d: number) {}
   /** Days since 1970-01-01. */
   get epochDay(): number {
-    return Math.round(Date.UTC(this.y, this.m - 1, this.d) / MS_PER_DAY);
+    return Math.round(utcMs(this.y, this.m, this.d) / MS_PER_DAY);
   }
   static fromEpochDay(day: number): XDate {
     const dt = new Date(day * MS_PER_DAY);
@@ -40,8 +48,7 @@ export class XDate {
   }
   static valid(y: number, m: number, d: number): XDate | null {
     if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return null;
-    const dt = new Date(Date.UTC(2000, m - 1, d));
-    dt.setUTCFullYear(y);
+    const dt = new Date(utcMs(y, m, d));
     if (dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
     return new XDate(y, m, d);
   }
@@ -137,12 +144,12 @@ export function zoneParts(ms: number, tz = env.tz): Parts {
 
 function offsetAt(ms: number, tz: string): number {
   const p = zoneParts(ms, tz);
-  return Date.UTC(p.y, p.m - 1, p.d, p.H, p.M, p.S, p.ms) - ms;
+  return utcMs(p.y, p.m, p.d, p.H, p.M, p.S, p.ms) - ms;
 }
 
 /** The instant of a wall-clock time in a time zone. */
 export function zonedToUtc(y: number, m: number, d: number, H = 0, M = 0, S = 0, msec = 0, tz = env.tz): number {
-  const wall = Date.UTC(y, m - 1, d, H, M, S, msec);
+  const wall = utcMs(y, m, d, H, M, S, msec);
   if (!tz || tz === 'UTC' || tz === 'Z') return wall;
   let guess = wall - offsetAt(wall, tz);
   const second = wall - offsetAt(guess, tz);
@@ -314,7 +321,7 @@ export function parseDateText(s: string): XDate | XDateTime | null {
     if (!day || H > 23 || M > 59 || S > 59) return null;
     const msec = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
     if (!m[8]) return new XDateTime(zonedToUtc(day.y, day.m, day.d, H, M, S, msec));
-    const wall = Date.UTC(day.y, day.m - 1, day.d, H, M, S, msec);
+    const wall = utcMs(day.y, day.m, day.d, H, M, S, msec);
     if (m[8].toUpperCase() === 'Z') return new XDateTime(wall);
     const off = m[8].replace(':', '');
     const sign = off[0] === '-' ? -1 : 1;

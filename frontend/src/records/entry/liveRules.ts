@@ -86,7 +86,8 @@ export function computeLive(def: FormDefinition, input: RecordData, ctx: EvalCon
         const cols = f.fields ?? [];
         const formulas = cols.filter((c) => c.type === 'formula');
         if (!formulas.length) continue;
-        const rowSchema = schemaOf(cols);
+        const spec = schema[f.key];
+        const rowSchema = typeof spec === 'object' ? spec.fields ?? {} : {};
         data[f.key] = (data[f.key] as RecordData[]).map((row, i) => {
           const next = { ...row };
           for (const c of formulas) {

@@ -1,183 +1,199 @@
-// Date functions; calendar dates are read in the workspace time zone.
+// Date functions: dates are dates (not text); date-times are read in the workspace time zone (mirrors date.py).
 import {
-  dateFromSerial, ErrorValue, isList, localMidnight, nowMs, NUM, serialOf, toDate, toDay, today, VALUE,
-  XDate, XDateTime, zoneParts, type Value,
+  currentEnv, ErrorValue, isBlank, localMidnight, nowMs, NUM, toDay, today, toText, VALUE, XDate, XDateTime, zoneParts,
+  type Value,
 } from '../values';
-import { Bail, flatten, guard, int, num, text } from './helpers';
+import { pyInt } from './helpers';
 import { register } from './registry';
 
-function day(v: Value): XDate {
-  if (isList(v)) throw new Bail(VALUE);
-  const d = toDay(v);
-  if (d instanceof ErrorValue) throw new Bail(d);
+const DATE_MIN = new XDate(1900, 1, 1).epochDay;
+const DATE_MAX = new XDate(9999, 12, 31).epochDay;
+const EPOCH = new XDate(1899, 12, 30).epochDay;
+const YEAR_1 = new XDate(1, 1, 1).epochDay;
+
+function checked(d: Value): Value {
+  if (d instanceof XDate && (d.epochDay < DATE_MIN || d.epochDay > DATE_MAX) && d.epochDay !== EPOCH) return NUM;
   return d;
 }
 
-function instant(v: Value): XDate | XDateTime {
-  if (isList(v)) throw new Bail(VALUE);
-  const d = toDate(v);
-  if (d instanceof ErrorValue) throw new Bail(d);
-  return d;
-}
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (y: number, m: number) => (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]);
 
-function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** Date from year, month, day with Excel's overflow (month 13 -> next year, day 0 -> last day). */
-export function makeDate(y: number, m: number, d: number): XDate | ErrorValue {
-  if (y >= 0 && y < 1900) y += 1900;
-  const totalMonths = y * 12 + (m - 1);
-  const yy = Math.floor(totalMonths / 12), mm = totalMonths - yy * 12 + 1;
-  if (yy < 1 || yy > 9999) return NUM;
-  const first = new XDate(yy, mm, 1).epochDay;
-  const result = XDate.fromEpochDay(first + d - 1);
-  if (result.y < 1 || result.y > 9999) return NUM;
-  return result;
-}
-
-function addMonths(d: XDate, months: number): XDate | ErrorValue {
+export function addMonths(d: XDate, months: number): XDate | ErrorValue {
   const total = d.y * 12 + (d.m - 1) + months;
-  const y = Math.floor(total / 12), m = total - y * 12 + 1;
-  if (y < 1 || y > 9999) return NUM;
-  return new XDate(y, m, Math.min(d.d, daysInMonth(y, m)));
+  const year = Math.floor(total / 12), month = total - year * 12;
+  if (year < 1 || year > 9999) return NUM;
+  return new XDate(year, month + 1, Math.min(d.d, daysInMonth(year, month + 1)));
 }
 
-register('TODAY', { min: 0, max: 0, result: 'date', category: 'date', signature: 'TODAY()', call: () => today() });
-register('NOW', { min: 0, max: 0, result: 'datetime', category: 'date', signature: 'NOW()', call: () => new XDateTime(Math.floor(nowMs() / 1000) * 1000) });
+function plusDays(d: XDate, days: number): XDate | ErrorValue {
+  const day = d.epochDay + days;
+  if (day < YEAR_1 || day > DATE_MAX) return NUM;
+  return XDate.fromEpochDay(day);
+}
 
-register('DATE', { min: 3, max: 3, result: 'date', category: 'date', signature: 'DATE(year, month, day)',
-  call: ([y, m, d]) => guard(() => makeDate(int(y), int(m), int(d))) });
+register('TODAY', () => today());
+register('NOW', () => new XDateTime(nowMs()));
 
-register('YEAR', { min: 1, max: 1, result: 'number', category: 'date', signature: 'YEAR(date)', call: ([v]) => guard(() => day(v).y) });
-register('MONTH', { min: 1, max: 1, result: 'number', category: 'date', signature: 'MONTH(date)', call: ([v]) => guard(() => day(v).m) });
-register('DAY', { min: 1, max: 1, result: 'number', category: 'date', signature: 'DAY(date)', call: ([v]) => guard(() => day(v).d) });
+register('DATE', (yv, mv, dv) => {
+  let year = pyInt(yv);
+  const month = pyInt(mv), day = pyInt(dv);
+  if (year >= 0 && year < 1900) year += 1900;
+  if (year < 1900 || year > 9999) return NUM;
+  const first = addMonths(new XDate(year, 1, 1), month - 1);
+  if (first instanceof ErrorValue) return first;
+  const d = plusDays(first, day - 1);
+  return d instanceof ErrorValue ? d : checked(d);
+});
 
-register('HOUR', { min: 1, max: 1, result: 'number', category: 'date', signature: 'HOUR(datetime)',
-  call: ([v]) => guard(() => { const d = instant(v); return d instanceof XDate ? 0 : zoneParts(d.ms).H; }) });
+function part(value: Value, which: 0 | 1 | 2): Value {
+  if (isBlank(value)) return [1900, 1, 0][which];
+  const d = toDay(value);
+  if (d instanceof ErrorValue) return d;
+  return [d.y, d.m, d.d][which];
+}
+register('YEAR', (v) => part(v, 0));
+register('MONTH', (v) => part(v, 1));
+register('DAY', (v) => part(v, 2));
 
-register('MINUTE', { min: 1, max: 1, result: 'number', category: 'date', signature: 'MINUTE(datetime)',
-  call: ([v]) => guard(() => { const d = instant(v); return d instanceof XDate ? 0 : zoneParts(d.ms).M; }) });
+register('HOUR', (v) => (v instanceof XDateTime ? zoneParts(v.ms, currentEnv().tz).H : 0));
+register('MINUTE', (v) => (v instanceof XDateTime ? zoneParts(v.ms, currentEnv().tz).M : 0));
 
-register('WEEKDAY', { min: 1, max: 2, result: 'number', category: 'date', signature: 'WEEKDAY(date, [type])',
-  call: ([v, t]) => guard(() => {
-    const wd = day(v).weekday(); // Monday = 0
-    const type = t === undefined ? 1 : int(t);
-    switch (type) {
-      case 1: case 17: return ((wd + 1) % 7) + 1;
-      case 2: case 11: return wd + 1;
-      case 3: return wd;
-      case 12: case 13: case 14: case 15: case 16: return ((wd - (type - 11) + 7) % 7) + 1;
-      default: return NUM;
-    }
-  }) });
-
-register('WEEKNUM', { min: 1, max: 2, result: 'number', category: 'date', signature: 'WEEKNUM(date, [type])',
-  call: ([v, t]) => guard(() => {
-    const d = day(v);
-    const type = t === undefined ? 1 : int(t);
-    if (type === 21) return isoWeek(d);
-    const startDay: Record<number, number> = { 1: 6, 17: 6, 2: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5 }; // Monday = 0
-    const start = startDay[type];
-    if (start === undefined) return NUM;
-    const jan1 = new XDate(d.y, 1, 1);
-    const offset = (jan1.weekday() - start + 7) % 7;
-    return Math.floor((d.epochDay - jan1.epochDay + offset) / 7) + 1;
-  }) });
+register('WEEKDAY', (v, t = 1) => {
+  const wd = (v as XDate).weekday();
+  const type = pyInt(t ?? 1);
+  if (type === 1) return ((wd + 1) % 7) + 1;
+  if (type === 2) return wd + 1;
+  if (type === 3) return wd;
+  return NUM;
+});
 
 function isoWeek(d: XDate): number {
-  const wd = d.weekday();
-  const thursday = XDate.fromEpochDay(d.epochDay - wd + 3);
-  const jan1 = new XDate(thursday.y, 1, 1);
-  return Math.floor((thursday.epochDay - jan1.epochDay) / 7) + 1;
+  const thursday = XDate.fromEpochDay(d.epochDay - d.weekday() + 3);
+  return Math.floor((thursday.epochDay - new XDate(thursday.y, 1, 1).epochDay) / 7) + 1;
 }
 
-register('ISOWEEKNUM', { min: 1, max: 1, result: 'number', category: 'date', signature: 'ISOWEEKNUM(date)', call: ([v]) => guard(() => isoWeek(day(v))) });
+register('WEEKNUM', (v, t = 1) => {
+  const d = v as XDate;
+  const type = pyInt(t ?? 1);
+  if (type === 21) return isoWeek(d);
+  if (![1, 2, 11].includes(type)) return NUM;
+  const jan1 = new XDate(d.y, 1, 1);
+  const offset = type === 1 ? (jan1.weekday() + 1) % 7 : jan1.weekday();
+  const yday = d.epochDay - jan1.epochDay + 1;
+  return Math.floor((yday - 1 + offset) / 7) + 1;
+});
 
-register('DATEDIF', { min: 3, max: 3, result: 'number', category: 'date', signature: 'DATEDIF(start, end, unit)',
-  call: ([s, e, u]) => guard(() => {
-    const a = day(s), b = day(e);
-    const unit = text(u).trim().toUpperCase();
-    if (a.epochDay > b.epochDay) return NUM;
-    let months = (b.y - a.y) * 12 + (b.m - a.m);
-    if (b.d < a.d) months -= 1;
-    switch (unit) {
-      case 'D': return b.epochDay - a.epochDay;
-      case 'M': return months;
-      case 'Y': return Math.floor(months / 12);
-      case 'YM': return months % 12;
-      case 'MD': {
-        if (b.d >= a.d) return b.d - a.d;
-        const pm = b.m === 1 ? 12 : b.m - 1, py = b.m === 1 ? b.y - 1 : b.y;
-        return daysInMonth(py, pm) - a.d + b.d;
-      }
-      case 'YD': {
-        let anniversary = addMonths(a, Math.floor(months / 12) * 12);
-        if (anniversary instanceof ErrorValue) return anniversary;
-        if (anniversary.epochDay > b.epochDay) anniversary = addMonths(a, (Math.floor(months / 12) - 1) * 12) as XDate;
-        return b.epochDay - anniversary.epochDay;
-      }
-      default: return NUM;
+register('ISOWEEKNUM', (v) => isoWeek(v as XDate));
+
+function monthsBetween(start: XDate, end: XDate): number {
+  let months = (end.y - start.y) * 12 + end.m - start.m;
+  if (end.d < start.d) months -= 1;
+  return months;
+}
+
+function sameDayInYear(d: XDate, year: number): XDate {
+  return new XDate(year, d.m, Math.min(d.d, daysInMonth(year, d.m)));
+}
+
+register('DATEDIF', (s, e, u) => {
+  const start = s as XDate, end = e as XDate;
+  if (start.epochDay > end.epochDay) return NUM;
+  const unit = (u as string).trim().toUpperCase();
+  if (unit === 'D') return end.epochDay - start.epochDay;
+  const months = monthsBetween(start, end);
+  if (unit === 'M') return months;
+  if (unit === 'Y') return Math.floor(months / 12);
+  if (unit === 'YM') return ((months % 12) + 12) % 12;
+  if (unit === 'MD') {
+    if (end.d >= start.d) return end.d - start.d;
+    const [py, pm] = end.m > 1 ? [end.y, end.m - 1] : [end.y - 1, 12];
+    return end.d - start.d + daysInMonth(py, pm);
+  }
+  if (unit === 'YD') {
+    let shifted = sameDayInYear(start, end.y);
+    if (shifted.epochDay > end.epochDay) shifted = sameDayInYear(start, end.y - 1);
+    return end.epochDay - shifted.epochDay;
+  }
+  return NUM;
+});
+
+register('DAYS', (e, s) => (e as XDate).epochDay - (s as XDate).epochDay);
+register('EDATE', (s, m) => { const r = addMonths(s as XDate, pyInt(m)); return r instanceof ErrorValue ? r : checked(r); });
+register('EOMONTH', (s, m) => {
+  const d = s as XDate;
+  const moved = addMonths(new XDate(d.y, d.m, 1), pyInt(m));
+  if (moved instanceof ErrorValue) return moved;
+  return checked(new XDate(moved.y, moved.m, daysInMonth(moved.y, moved.m)));
+});
+
+function weekdaysUntil(start: XDate, end: XDate): number {
+  const days = end.epochDay - start.epochDay + 1;
+  const full = Math.floor(days / 7), rest = days % 7;
+  let count = full * 5;
+  const wd = start.weekday();
+  for (let i = 0; i < rest; i++) if ((wd + i) % 7 < 5) count++;
+  return count;
+}
+
+register('NETWORKDAYS', (s, e, holidays) => {
+  let start = s as XDate, end = e as XDate, sign = 1;
+  if (start.epochDay > end.epochDay) { [start, end] = [end, start]; sign = -1; }
+  let count = weekdaysUntil(start, end);
+  const seen = new Set<number>();
+  const list = Array.isArray(holidays) ? holidays : holidays === null || holidays === undefined ? [] : [holidays];
+  for (const h of list) {
+    if (isBlank(h)) continue;
+    const d = toDay(h);
+    if (d instanceof ErrorValue) return d;
+    if (start.epochDay <= d.epochDay && d.epochDay <= end.epochDay && d.weekday() < 5 && !seen.has(d.epochDay)) {
+      seen.add(d.epochDay);
+      count--;
     }
-  }) });
+  }
+  return sign * count;
+});
 
-register('DAYS', { min: 2, max: 2, result: 'number', category: 'date', signature: 'DAYS(end, start)',
-  call: ([e, s]) => guard(() => day(e).epochDay - day(s).epochDay) });
-
-register('EDATE', { min: 2, max: 2, result: 'date', category: 'date', signature: 'EDATE(start, months)',
-  call: ([s, m]) => guard(() => addMonths(day(s), int(m))) });
-
-register('EOMONTH', { min: 2, max: 2, result: 'date', category: 'date', signature: 'EOMONTH(start, months)',
-  call: ([s, m]) => guard(() => {
-    const shifted = addMonths(new XDate(day(s).y, day(s).m, 1), int(m));
-    if (shifted instanceof ErrorValue) return shifted;
-    return new XDate(shifted.y, shifted.m, daysInMonth(shifted.y, shifted.m));
-  }) });
-
-register('NETWORKDAYS', { min: 2, max: 3, result: 'number', category: 'date', signature: 'NETWORKDAYS(start, end, [holidays])',
-  call: ([s, e, h]) => guard(() => {
-    let a = day(s).epochDay, b = day(e).epochDay;
-    const sign = a > b ? -1 : 1;
-    if (a > b) [a, b] = [b, a];
-    const holidays = new Set<number>();
-    if (h !== undefined && h !== null) for (const x of flatten([h])) if (x !== null && x !== '') holidays.add(day(x).epochDay);
-    if (b - a > 3_660_000) return NUM;
-    let count = 0;
-    for (let d = a; d <= b; d++) {
-      const wd = (((d + 3) % 7) + 7) % 7;
-      if (wd < 5 && !holidays.has(d)) count++;
-    }
-    return sign * count;
-  }) });
-
-const UNITS: Record<string, 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second'> = {
-  y: 'year', year: 'year', years: 'year', yyyy: 'year',
-  m: 'month', month: 'month', months: 'month', mm: 'month',
-  w: 'week', week: 'week', weeks: 'week', ww: 'week',
-  d: 'day', day: 'day', days: 'day', dd: 'day',
-  h: 'hour', hour: 'hour', hours: 'hour', hh: 'hour',
-  mi: 'minute', n: 'minute', minute: 'minute', minutes: 'minute', min: 'minute',
-  s: 'second', second: 'second', seconds: 'second', ss: 'second',
+const UNITS: Record<string, string> = {
+  year: 'year', years: 'year', y: 'year', 年: 'year',
+  month: 'month', months: 'month', m: 'month', 月: 'month',
+  week: 'week', weeks: 'week', w: 'week', 周: 'week',
+  day: 'day', days: 'day', d: 'day', 天: 'day', 日: 'day',
+  hour: 'hour', hours: 'hour', h: 'hour', 小时: 'hour',
+  minute: 'minute', minutes: 'minute', min: 'minute', mi: 'minute', 分钟: 'minute',
+  second: 'second', seconds: 'second', s: 'second', 秒: 'second',
 };
+const SECONDS: Record<string, number> = { hour: 3600, minute: 60, second: 1 };
+const MS_PER_DAY = 86_400_000;
 
-register('DATEADD', { min: 2, max: 3, result: 'date', category: 'date', signature: 'DATEADD(date, amount, [unit])',
-  call: ([v, n, u]) => guard(() => {
-    const base = instant(v);
-    const amount = num(n);
-    const unit = UNITS[(u === undefined ? 'day' : text(u)).trim().toLowerCase()];
-    if (!unit) return VALUE;
-    if (unit === 'year' || unit === 'month') {
-      const months = Math.trunc(amount) * (unit === 'year' ? 12 : 1);
-      if (base instanceof XDate) return addMonths(base, months);
-      const p = zoneParts(base.ms);
-      const d = addMonths(new XDate(p.y, p.m, p.d), months);
-      if (d instanceof ErrorValue) return d;
-      return new XDateTime(localMidnight(d).ms + ((p.H * 60 + p.M) * 60 + p.S) * 1000);
+register('DATEADD', (value, amountV, unit = 'day') => {
+  const unitText = toText(unit ?? 'day');
+  if (unitText instanceof ErrorValue) return unitText;
+  const kind = UNITS[unitText.trim().toLowerCase()];
+  if (!kind) return VALUE;
+  const amount = amountV as number;
+  const v = value as XDate | XDateTime;
+  if (kind === 'year' || kind === 'month') {
+    const months = Math.trunc(amount) * (kind === 'year' ? 12 : 1);
+    if (v instanceof XDateTime) {
+      const p = zoneParts(v.ms, currentEnv().tz);
+      const moved = addMonths(new XDate(p.y, p.m, p.d), months);
+      if (moved instanceof ErrorValue) return moved;
+      return new XDateTime(localMidnight(moved).ms + ((p.H * 60 + p.M) * 60 + p.S) * 1000 + p.ms);
     }
-    const days = unit === 'week' ? amount * 7 : unit === 'day' ? amount : unit === 'hour' ? amount / 24 : unit === 'minute' ? amount / 1440 : amount / 86400;
-    if (base instanceof XDate) {
-      if (Number.isInteger(days)) return XDate.fromEpochDay(base.epochDay + days);
-      return dateFromSerial(serialOf(base) + days);
+    const r = addMonths(v, months);
+    return r instanceof ErrorValue ? r : checked(r);
+  }
+  if (kind === 'day' || kind === 'week') {
+    const days = amount * (kind === 'week' ? 7 : 1);
+    if (v instanceof XDate && Number.isInteger(days)) {
+      const r = plusDays(v, days);
+      return r instanceof ErrorValue ? r : checked(r);
     }
-    return new XDateTime(base.ms + Math.round(days * 86_400_000));
-  }) });
+    const start = v instanceof XDateTime ? v.ms : localMidnight(v).ms;
+    return new XDateTime(start + days * MS_PER_DAY);
+  }
+  const start = v instanceof XDateTime ? v.ms : localMidnight(v).ms;
+  return new XDateTime(start + amount * SECONDS[kind] * 1000);
+});

@@ -1,102 +1,127 @@
-// Argument coercion shared by the functions: Excel's treatment of blanks, lists and errors.
-import { ErrorValue, isDate, isDateTime, isList, toNumber, toText, VALUE, type Value } from '../values';
+// Shared pieces of the function implementations: Python-like integers, exact decimal rounding,
+// argument flattening with "was it in a list" marks, Excel wildcards.
+import { ErrorValue, NUM, VALUE, type Value } from '../values';
 
+/** Thrown inside an implementation to return an error value (Python's ValueError -> #VALUE!). */
 export class Bail {
   constructor(readonly error: ErrorValue) {}
 }
 
-/** Throws a Bail for an error value so functions read like straight-line code. */
-export function num(v: Value): number {
-  if (isList(v)) throw new Bail(VALUE);
-  const n = toNumber(v);
-  if (n instanceof ErrorValue) throw new Bail(n);
-  return n;
+/** Python's int() of a number: truncates; NaN is #VALUE!, infinity #NUM!. */
+export function pyInt(x: Value): number {
+  const n = x as number;
+  if (Number.isNaN(n)) throw new Bail(VALUE);
+  if (!Number.isFinite(n)) throw new Bail(NUM);
+  return Math.trunc(n) || 0;
 }
 
-export function text(v: Value): string {
-  if (isList(v)) {
-    const t = toText(v);
-    if (t instanceof ErrorValue) throw new Bail(t);
-    return t;
-  }
-  const t = toText(v);
-  if (t instanceof ErrorValue) throw new Bail(t);
-  return t;
-}
-
-export function int(v: Value): number {
-  return Math.trunc(num(v));
-}
-
-/** Runs a function body, turning a Bail into its error value. */
-export function guard(body: () => Value): Value {
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof Bail) return e.error;
-    throw e;
-  }
-}
-
-/** Numbers of aggregate arguments: direct scalars are coerced, list items count only when numeric. */
-export function numbersOf(args: Value[], opts: { countBool?: boolean } = {}): number[] {
-  const out: number[] = [];
-  const walk = (v: Value, direct: boolean) => {
-    if (v instanceof ErrorValue) throw new Bail(v);
-    if (isList(v)) {
-      for (const item of v) walk(item, false);
-      return;
-    }
-    if (v === null || v === '') return;
-    if (typeof v === 'number') { out.push(v); return; }
-    if (isDate(v) || isDateTime(v)) { out.push(num(v)); return; }
-    if (typeof v === 'boolean') {
-      if (direct || opts.countBool) out.push(v ? 1 : 0);
-      return;
-    }
-    if (typeof v === 'string') {
-      if (!direct) {
-        const n = toNumber(v);
-        if (typeof n === 'number' && v.trim() !== '') out.push(n);
-        return;
+/** Arguments and lists (subform columns) as one flat sequence; `inList` marks list items. */
+export function* flatten(values: Value[]): Generator<[Value, boolean]> {
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        if (Array.isArray(item)) for (const inner of item) yield [inner, true];
+        else yield [item, true];
       }
-      out.push(num(v));
-    }
-  };
-  for (const a of args) walk(a, true);
-  return out;
+    } else yield [v, false];
+  }
 }
 
-export function flatten(args: Value[]): Value[] {
-  const out: Value[] = [];
-  const walk = (v: Value) => {
-    if (isList(v)) v.forEach(walk);
-    else out.push(v);
-  };
-  args.forEach(walk);
-  return out;
+/** Plain decimal text of a number's shortest representation (what Python's repr/Decimal see). */
+export function decimalText(x: number): string {
+  const s = String(Math.abs(x));
+  if (!/e/i.test(s)) return s;
+  const [mant, expStr] = s.toLowerCase().split('e');
+  const exp = Number(expStr);
+  const [ip, fp = ''] = mant.split('.');
+  const digits = ip + fp;
+  let point = ip.length + exp;
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** Rounds half away from zero on the decimal representation (so ROUND(2.675, 2) = 2.68). */
-export function roundHalfAway(x: number, digits: number): number {
+export type Rounding = 'half_up' | 'up' | 'down' | 'ceiling' | 'floor';
+
+/** Rounds x to `digits` decimals exactly on its decimal text (Decimal.quantize semantics). */
+export function decimalRound(x: number, digits: number, mode: Rounding): number {
   if (!Number.isFinite(x)) return x;
-  const sign = x < 0 ? -1 : 1;
-  const shifted = shiftDecimal(Math.abs(x), digits);
-  const r = Number.isFinite(shifted) ? Math.floor(shifted + 0.5) : Math.abs(x);
-  return sign * shiftDecimal(r, -digits) || 0;
+  const negative = x < 0;
+  const text = decimalText(x);
+  const [ip, fp = ''] = text.split('.');
+  let intDigits: string;
+  let rest: string;
+  if (digits >= 0) {
+    intDigits = ip + fp.slice(0, digits).padEnd(digits, '0');
+    rest = fp.slice(digits);
+  } else {
+    const cut = ip.length + digits;
+    intDigits = cut > 0 ? ip.slice(0, cut) : '0';
+    rest = (cut > 0 ? ip.slice(cut) : '0'.repeat(-cut - ip.length) + ip) + fp;
+  }
+  const hasRest = /[1-9]/.test(rest);
+  const away = (() => {
+    switch (mode) {
+      case 'half_up': return rest.length > 0 && rest[0] >= '5';
+      case 'up': return hasRest;
+      case 'down': return false;
+      case 'ceiling': return hasRest && !negative;
+      case 'floor': return hasRest && negative;
+    }
+  })();
+  let n = BigInt(intDigits || '0');
+  if (away) n += 1n;
+  let out = n.toString();
+  if (digits > 0) {
+    out = out.padStart(digits + 1, '0');
+    out = `${out.slice(0, out.length - digits)}.${out.slice(out.length - digits)}`;
+  } else if (digits < 0) {
+    out = n === 0n ? '0' : out + '0'.repeat(-digits);
+  }
+  const value = Number(out);
+  return negative && value !== 0 ? -value : value;
 }
 
-export function roundWith(x: number, digits: number, mode: 'up' | 'down'): number {
-  const sign = x < 0 ? -1 : 1;
-  const shifted = Number(shiftDecimal(Math.abs(x), digits).toPrecision(15));
-  const r = mode === 'up' ? Math.ceil(shifted) : Math.floor(shifted);
-  return sign * shiftDecimal(r, -digits) || 0;
+/** Digits grouped in threes: "1234567.5" -> "1,234,567.5". */
+export function groupThousands(s: string): string {
+  const [w, f] = s.split('.');
+  return w.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (f !== undefined ? `.${f}` : '');
 }
 
-/** x * 10^d computed on the decimal text of x, avoiding binary drift. */
-export function shiftDecimal(x: number, d: number): number {
-  const [m, e = '0'] = String(x).split('e');
-  return Number(`${m}e${Number(e) + d}`);
+/** Fixed-point text of x with `places` decimals, rounded half away from zero. */
+export function toFixedExact(x: number, places: number): string {
+  const r = decimalRound(x, places, 'half_up');
+  const t = decimalText(r);
+  const [ip, fp = ''] = t.split('.');
+  return places > 0 ? `${ip}.${fp.padEnd(places, '0').slice(0, places)}` : ip;
 }
 
 export const chars = (s: string): string[] => Array.from(s);
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Excel wildcards (* any run, ? one character, ~ escapes) as regex source. */
+function globSource(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '~' && i + 1 < pattern.length) { out += escapeRe(pattern[++i]); continue; }
+    out += c === '*' ? '[\\s\\S]*?' : c === '?' ? '[\\s\\S]' : escapeRe(c);
+  }
+  return out;
+}
+
+export function globMatch(pattern: string, text: string): boolean {
+  return new RegExp(`^(?:${globSource(pattern).replace(/\*\?/g, '*')})$`, 'u').test(text);
+}
+
+/** Code-point position of the first wildcard match at or after `start`, or -1. */
+export function globSearch(pattern: string, text: string, start: number): number {
+  const cps = chars(text);
+  const sub = cps.slice(start).join('');
+  const m = new RegExp(globSource(pattern), 'u').exec(sub);
+  if (!m) return -1;
+  return start + chars(sub.slice(0, m.index)).length;
+}

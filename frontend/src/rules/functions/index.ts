@@ -5,4 +5,4 @@ import './text';
 import './date';
 import './platform';
 
-export { FUNCTIONS, type FnSpec, type ResultType } from './registry';
+export { CATALOG, FUNCTIONS, type CatalogEntry, type FnSpec, type Kind, type ResultType } from './registry';

@@ -1,106 +1,82 @@
-// Logic functions: IF, IFS, SWITCH, AND, OR, NOT, XOR, ISBLANK, IFERROR.
+// Logic functions: IF, IFS, SWITCH, AND, OR, NOT, XOR, ISBLANK, ISERROR, IFERROR (mirrors logic.py).
 import { equals, ErrorValue, isBlank, NA, toBool, VALUE, type Value } from '../values';
 import { flatten } from './helpers';
-import { register } from './registry';
+import { register, registerLazy } from './registry';
 
-function truthy(v: Value): boolean | ErrorValue {
-  return toBool(v);
-}
+registerLazy('IF', ([cond, yes, no]) => {
+  const c = toBool(cond());
+  if (c instanceof ErrorValue) return c;
+  if (c) return yes();
+  return no ? no() : false;
+});
 
-register('IF', {
-  min: 2, max: 3, result: 'any', category: 'logic', signature: 'IF(condition, value_if_true, [value_if_false])',
-  lazy: ([cond, yes, no]) => {
-    const c = truthy(cond());
+registerLazy('IFS', (args) => {
+  if (args.length % 2) return VALUE;
+  for (let i = 0; i < args.length; i += 2) {
+    const c = toBool(args[i]());
     if (c instanceof ErrorValue) return c;
-    return c ? yes() : no ? no() : false;
-  },
-});
-
-register('IFS', {
-  min: 2, max: null, result: 'any', category: 'logic', signature: 'IFS(condition1, value1, [condition2, value2], ...)',
-  lazy: (args) => {
-    if (args.length % 2 !== 0) return NA;
-    for (let i = 0; i < args.length; i += 2) {
-      const c = truthy(args[i]());
-      if (c instanceof ErrorValue) return c;
-      if (c) return args[i + 1]();
-    }
-    return NA;
-  },
-});
-
-register('SWITCH', {
-  min: 3, max: null, result: 'any', category: 'logic', signature: 'SWITCH(expression, value1, result1, [value2, result2], ..., [default])',
-  lazy: (args) => {
-    const subject = args[0]();
-    if (subject instanceof ErrorValue) return subject;
-    const rest = args.slice(1);
-    const pairs = Math.floor(rest.length / 2);
-    for (let i = 0; i < pairs; i++) {
-      const candidate = rest[2 * i]();
-      if (candidate instanceof ErrorValue) return candidate;
-      if (equals(subject, candidate)) return rest[2 * i + 1]();
-    }
-    return rest.length % 2 === 1 ? rest[rest.length - 1]() : NA;
-  },
-});
-
-function logicalValues(args: Value[]): boolean[] | ErrorValue {
-  const out: boolean[] = [];
-  for (const v of flatten(args)) {
-    if (v instanceof ErrorValue) return v;
-    if (v === null || v === '') continue;
-    const b = toBool(v);
-    if (b instanceof ErrorValue) return b;
-    out.push(b);
+    if (c) return args[i + 1]();
   }
-  return out;
+  return NA;
+});
+
+registerLazy('SWITCH', (args) => {
+  const value = args[0]();
+  if (value instanceof ErrorValue) return value;
+  const rest = args.slice(1);
+  for (let i = 0; i + 1 < rest.length; i += 2) {
+    const c = rest[i]();
+    if (c instanceof ErrorValue) return c;
+    if (equals(value, c)) return rest[i + 1]();
+  }
+  if (rest.length % 2) return rest[rest.length - 1]();
+  return NA;
+});
+
+function* truthValues(values: Value[]): Generator<boolean | ErrorValue> {
+  for (const [raw, inList] of flatten(values)) {
+    let v = raw;
+    if (v instanceof ErrorValue) { yield v; return; }
+    if (v === null || v === '') {
+      if (inList) continue;
+      v = false;
+    }
+    yield toBool(v);
+  }
 }
 
-register('AND', {
-  min: 1, max: null, result: 'boolean', category: 'logic', signature: 'AND(logical1, [logical2], ...)',
-  call: (args) => {
-    const vals = logicalValues(args);
-    if (vals instanceof ErrorValue) return vals;
-    return vals.length === 0 ? VALUE : vals.every(Boolean);
-  },
+register('AND', (...values) => {
+  let result = true;
+  for (const b of truthValues(values)) {
+    if (b instanceof ErrorValue) return b;
+    result = result && b;
+  }
+  return result;
 });
 
-register('OR', {
-  min: 1, max: null, result: 'boolean', category: 'logic', signature: 'OR(logical1, [logical2], ...)',
-  call: (args) => {
-    const vals = logicalValues(args);
-    if (vals instanceof ErrorValue) return vals;
-    return vals.length === 0 ? VALUE : vals.some(Boolean);
-  },
+register('OR', (...values) => {
+  let result = false;
+  for (const b of truthValues(values)) {
+    if (b instanceof ErrorValue) return b;
+    result = result || b;
+  }
+  return result;
 });
 
-register('XOR', {
-  min: 1, max: null, result: 'boolean', category: 'logic', signature: 'XOR(logical1, [logical2], ...)',
-  call: (args) => {
-    const vals = logicalValues(args);
-    if (vals instanceof ErrorValue) return vals;
-    return vals.length === 0 ? VALUE : vals.filter(Boolean).length % 2 === 1;
-  },
+register('XOR', (...values) => {
+  let count = 0;
+  for (const b of truthValues(values)) {
+    if (b instanceof ErrorValue) return b;
+    if (b) count++;
+  }
+  return count % 2 === 1;
 });
 
-register('NOT', {
-  min: 1, max: 1, result: 'boolean', category: 'logic', signature: 'NOT(logical)',
-  call: ([v]) => {
-    const b = toBool(v);
-    return b instanceof ErrorValue ? b : !b;
-  },
-});
+register('NOT', (value) => !value);
+register('ISBLANK', (value) => isBlank(value));
+register('ISERROR', (value) => value instanceof ErrorValue);
 
-register('ISBLANK', {
-  min: 1, max: 1, result: 'boolean', category: 'logic', signature: 'ISBLANK(value)',
-  call: ([v]) => isBlank(v),
-});
-
-register('IFERROR', {
-  min: 2, max: 2, result: 'any', category: 'logic', signature: 'IFERROR(value, value_if_error)',
-  lazy: ([value, fallback]) => {
-    const v = value();
-    return v instanceof ErrorValue ? fallback() : v;
-  },
+registerLazy('IFERROR', ([value, fallback]) => {
+  const v = value();
+  return v instanceof ErrorValue ? fallback() : v;
 });

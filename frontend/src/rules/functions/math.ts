@@ -1,117 +1,184 @@
-// Math functions with Excel semantics (rounding half away from zero, blanks as 0).
-import { DIV0, ErrorValue, isDateLike, isList, NUM, VALUE, type Value } from '../values';
-import { pyMod } from '../operators';
-import { makeCriteria } from './criteria';
-import { Bail, flatten, guard, int, num, numbersOf, roundHalfAway, roundWith, shiftDecimal } from './helpers';
+// Math and aggregate functions: Excel rounding (half away from zero) and criteria strings (mirrors math.py).
+import {
+  compare, DIV0, ErrorValue, fold, isBlank, isDateLike, NUM, parseDateText, serialOf, textToNumber, toNumber, VALUE,
+  type Value,
+} from '../values';
+import * as ops from '../operators';
+import { decimalRound, flatten, globMatch, groupThousands, pyInt, toFixedExact } from './helpers';
 import { register } from './registry';
 
-const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
-
-register('SUM', { min: 1, max: null, result: 'number', category: 'math', signature: 'SUM(number1, [number2], ...)',
-  call: (args) => guard(() => sum(numbersOf(args))) });
-
-register('AVERAGE', { min: 1, max: null, result: 'number', category: 'math', signature: 'AVERAGE(number1, [number2], ...)',
-  call: (args) => guard(() => { const ns = numbersOf(args); return ns.length ? sum(ns) / ns.length : DIV0; }) });
-
-register('MIN', { min: 1, max: null, result: 'number', category: 'math', signature: 'MIN(number1, [number2], ...)',
-  call: (args) => guard(() => { const ns = numbersOf(args); return ns.length ? Math.min(...ns) : 0; }) });
-
-register('MAX', { min: 1, max: null, result: 'number', category: 'math', signature: 'MAX(number1, [number2], ...)',
-  call: (args) => guard(() => { const ns = numbersOf(args); return ns.length ? Math.max(...ns) : 0; }) });
-
-register('COUNT', { min: 1, max: null, result: 'number', category: 'math', signature: 'COUNT(value1, [value2], ...)',
-  call: (args) => flatten(args).filter((v) => typeof v === 'number' || isDateLike(v)).length });
-
-register('COUNTA', { min: 1, max: null, result: 'number', category: 'math', signature: 'COUNTA(value1, [value2], ...)',
-  call: (args) => flatten(args).filter((v) => v !== null && v !== '').length });
-
-function rangeOf(v: Value): Value[] {
-  return isList(v) ? flatten([v]) : [v];
-}
-
-register('COUNTIF', { min: 2, max: 2, result: 'number', category: 'math', signature: 'COUNTIF(range, criteria)',
-  call: ([range, criteria]) => { const test = makeCriteria(criteria); return rangeOf(range).filter((v) => test(v)).length; } });
-
-function conditional(args: Value[]): number[] | ErrorValue {
-  const [range, criteria, sumRange] = args;
-  const test = makeCriteria(criteria);
-  const keys = rangeOf(range);
-  const values = sumRange === undefined ? keys : rangeOf(sumRange);
+function numbers(values: Value[], skipDirectBlanks = false): number[] | ErrorValue {
   const out: number[] = [];
-  keys.forEach((k, i) => {
-    if (!test(k)) return;
-    const v = values[i];
-    if (v instanceof ErrorValue) throw new Bail(v);
-    if (typeof v === 'number') out.push(v);
-  });
+  for (const [v, inList] of flatten(values)) {
+    if (v instanceof ErrorValue) return v;
+    if (inList) {
+      if (typeof v === 'number') out.push(v);
+      else if (isDateLike(v)) out.push(serialOf(v));
+      continue;
+    }
+    if (skipDirectBlanks && (v === null || v === '')) continue;
+    const n = toNumber(v);
+    if (n instanceof ErrorValue) return n;
+    out.push(n);
+  }
   return out;
 }
 
-register('SUMIF', { min: 2, max: 3, result: 'number', category: 'math', signature: 'SUMIF(range, criteria, [sum_range])',
-  call: (args) => guard(() => { const ns = conditional(args); return ns instanceof ErrorValue ? ns : sum(ns); }) });
+/** Sum with compensation, like Python's math.fsum for floats. */
+function fsum(ns: number[]): number {
+  let sum = 0, c = 0;
+  for (const x of ns) {
+    const t = sum + x;
+    c += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+    sum = t;
+  }
+  return sum + c;
+}
 
-register('AVERAGEIF', { min: 2, max: 3, result: 'number', category: 'math', signature: 'AVERAGEIF(range, criteria, [average_range])',
-  call: (args) => guard(() => { const ns = conditional(args); return ns instanceof ErrorValue ? ns : ns.length ? sum(ns) / ns.length : DIV0; }) });
+register('SUM', (...values) => { const ns = numbers(values); return ns instanceof ErrorValue ? ns : fsum(ns); });
+register('AVERAGE', (...values) => {
+  const ns = numbers(values, true);
+  if (ns instanceof ErrorValue) return ns;
+  return ns.length ? fsum(ns) / ns.length : DIV0;
+});
+register('MIN', (...values) => { const ns = numbers(values, true); return ns instanceof ErrorValue ? ns : ns.length ? Math.min(...ns) : 0; });
+register('MAX', (...values) => { const ns = numbers(values, true); return ns instanceof ErrorValue ? ns : ns.length ? Math.max(...ns) : 0; });
 
-register('ROUND', { min: 1, max: 2, result: 'number', category: 'math', signature: 'ROUND(number, [digits])',
-  call: ([x, d]) => guard(() => roundHalfAway(num(x), d === undefined ? 0 : int(d))) });
+register('COUNT', (...values) => {
+  let count = 0;
+  for (const [v, inList] of flatten(values)) {
+    if (typeof v === 'number' || isDateLike(v)) count++;
+    else if (!inList && typeof v === 'string' && v && !(textToNumber(v) instanceof ErrorValue)) count++;
+    else if (!inList && typeof v === 'boolean') count++;
+  }
+  return count;
+});
 
-register('ROUNDUP', { min: 1, max: 2, result: 'number', category: 'math', signature: 'ROUNDUP(number, [digits])',
-  call: ([x, d]) => guard(() => roundWith(num(x), d === undefined ? 0 : int(d), 'up')) });
+register('COUNTA', (...values) => {
+  let count = 0;
+  for (const [v] of flatten(values)) if (!isBlank(v)) count++;
+  return count;
+});
 
-register('ROUNDDOWN', { min: 1, max: 2, result: 'number', category: 'math', signature: 'ROUNDDOWN(number, [digits])',
-  call: ([x, d]) => guard(() => roundWith(num(x), d === undefined ? 0 : int(d), 'down')) });
+const ORDER: Record<string, (c: number) => boolean> = {
+  '=': (c) => c === 0, '<>': (c) => c !== 0, '>': (c) => c > 0, '>=': (c) => c >= 0, '<': (c) => c < 0, '<=': (c) => c <= 0,
+};
 
-register('INT', { min: 1, max: 1, result: 'number', category: 'math', signature: 'INT(number)',
-  call: ([x]) => guard(() => Math.floor(num(x)) || 0) });
+/** A test for one cell from an Excel criteria value: 10, ">=10", "<>done", "a*", "". */
+export function criteriaPredicate(criteria: Value): (v: Value) => boolean {
+  if (typeof criteria !== 'string') {
+    const target = criteria;
+    return (v) => !isBlank(v) && compare(v, target) === 0;
+  }
+  const m = /^(>=|<=|<>|=|>|<)?([\s\S]*)$/.exec(criteria)!;
+  const op = m[1];
+  const rest = m[2];
+  if (rest === '' && (op === undefined || op === '=')) return isBlank;
+  if (rest === '' && op === '<>') return (v) => !isBlank(v);
+  const number = rest.trim() ? textToNumber(rest) : VALUE;
+  const date = parseDateText(rest.trim());
+  let target: Value;
+  if (date) target = date;
+  else if (!(number instanceof ErrorValue)) target = number;
+  else if (['TRUE', 'FALSE'].includes(rest.trim().toUpperCase())) target = rest.trim().toUpperCase() === 'TRUE';
+  else target = rest;
 
-register('ABS', { min: 1, max: 1, result: 'number', category: 'math', signature: 'ABS(number)',
-  call: ([x]) => guard(() => Math.abs(num(x))) });
+  if (typeof target === 'string') {
+    const text = target;
+    if (op === undefined || op === '=' || op === '<>') {
+      const pattern = fold(text);
+      const positive = op !== '<>';
+      return (v) => {
+        const hit = typeof v === 'string' && globMatch(pattern, fold(v));
+        return positive ? hit : !hit;
+      };
+    }
+    return (v) => {
+      if (typeof v !== 'string' || v === '') return false;
+      const c = compare(v, text);
+      return typeof c === 'number' && ORDER[op](c);
+    };
+  }
+  const typedTarget = target;
+  return (cell) => {
+    let v = cell;
+    if (isBlank(v)) return op === '<>';
+    if (typeof v === 'string' && isDateLike(typedTarget)) v = parseDateText(v.trim()) ?? v; // ISO text in lists read without a schema
+    if (typeof v === 'string' && !(op === undefined || op === '=' || op === '<>')) return false;
+    let c = compare(v, typedTarget);
+    if (c instanceof ErrorValue) return false;
+    if (typeof v === 'string' && typeof typedTarget !== 'string') {
+      const parsed = textToNumber(v);
+      if (parsed instanceof ErrorValue) return op === '<>';
+      const tn = typedTarget as number;
+      c = (parsed > tn ? 1 : 0) - (parsed < tn ? 1 : 0);
+    }
+    return ORDER[op ?? '='](c);
+  };
+}
 
-register('MOD', { min: 2, max: 2, result: 'number', category: 'math', signature: 'MOD(number, divisor)',
-  call: ([x, y]) => guard(() => { const d = num(y); return d === 0 ? DIV0 : pyMod(num(x), d); }) });
+const cells = (v: Value): Value[] => (Array.isArray(v) ? v : [v]);
 
-register('POWER', { min: 2, max: 2, result: 'number', category: 'math', signature: 'POWER(number, power)',
-  call: ([x, y]) => guard(() => {
-    const a = num(x), b = num(y);
-    if (a === 0 && b < 0) return DIV0;
-    if (a === 0 && b === 0) return NUM;
-    const r = Math.pow(a, b);
-    return Number.isFinite(r) ? r : NUM;
-  }) });
+register('COUNTIF', (list, criteria) => {
+  const pred = criteriaPredicate(criteria);
+  return cells(list).filter((v) => !(v instanceof ErrorValue) && pred(v)).length;
+});
 
-register('SQRT', { min: 1, max: 1, result: 'number', category: 'math', signature: 'SQRT(number)',
-  call: ([x]) => guard(() => { const n = num(x); return n < 0 ? NUM : Math.sqrt(n); }) });
+function picked(list: Value, criteria: Value, other: Value | undefined): number[] | ErrorValue {
+  const pred = criteriaPredicate(criteria);
+  const keys = cells(list);
+  const targets = other === undefined || other === null ? keys : cells(other);
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const v = keys[i];
+    if (v instanceof ErrorValue || !pred(v) || i >= targets.length) continue;
+    const x = targets[i];
+    if (x instanceof ErrorValue) return x;
+    if (typeof x === 'number') out.push(x);
+  }
+  return out;
+}
 
-function toMultiple(x: number, sig: number, mode: 'ceil' | 'floor'): number | ErrorValue {
-  if (sig === 0) return mode === 'ceil' ? 0 : DIV0;
-  if (x > 0 && sig < 0) return NUM;
-  const q = Number((x / sig).toPrecision(15));
-  const r = (mode === 'ceil' ? Math.ceil(q) : Math.floor(q)) * sig;
+register('SUMIF', (list, criteria, sumList) => {
+  const ns = picked(list, criteria, sumList);
+  return ns instanceof ErrorValue ? ns : ns.reduce((a, b) => a + b, 0);
+});
+
+register('AVERAGEIF', (list, criteria, avgList) => {
+  const ns = picked(list, criteria, avgList);
+  if (ns instanceof ErrorValue) return ns;
+  return ns.length ? fsum(ns) / ns.length : DIV0;
+});
+
+function roundFn(mode: 'half_up' | 'up' | 'down') {
+  return (x: Value, d: Value = 0) => decimalRound(x as number, pyInt(d ?? 0), mode);
+}
+register('ROUND', roundFn('half_up'));
+register('ROUNDUP', roundFn('up'));
+register('ROUNDDOWN', roundFn('down'));
+
+register('INT', (x) => { const n = x as number; if (!Number.isFinite(n)) return Number.isNaN(n) ? VALUE : NUM; return Math.floor(n) || 0; });
+register('ABS', (x) => Math.abs(x as number));
+register('MOD', (x, y) => ops.mod(x, y));
+register('POWER', (x, y) => ops.power(x, y));
+register('SQRT', (x) => ((x as number) < 0 ? NUM : Math.sqrt(x as number)));
+
+function toMultiple(number: number, significance: number, up: boolean): Value {
+  if (significance === 0) return up ? 0 : DIV0;
+  if (number > 0 && significance < 0) return NUM;
+  const q = Number((number / significance).toPrecision(15));
+  const r = (up ? Math.ceil(q) : Math.floor(q)) * significance;
   return Number(r.toPrecision(15)) || 0;
 }
+register('CEILING', (x, s = 1) => toMultiple(x as number, (s ?? 1) as number, true));
+register('FLOOR', (x, s = 1) => toMultiple(x as number, (s ?? 1) as number, false));
 
-register('CEILING', { min: 1, max: 2, result: 'number', category: 'math', signature: 'CEILING(number, [significance])',
-  call: ([x, s]) => guard(() => toMultiple(num(x), s === undefined ? 1 : num(s), 'ceil')) });
-
-register('FLOOR', { min: 1, max: 2, result: 'number', category: 'math', signature: 'FLOOR(number, [significance])',
-  call: ([x, s]) => guard(() => toMultiple(num(x), s === undefined ? 1 : num(s), 'floor')) });
-
-export function fixed(n: number, decimals: number, noCommas: boolean): string {
-  const r = roundHalfAway(n, decimals);
-  const d = Math.max(0, decimals);
-  let body = Math.abs(r).toFixed(d);
-  if (decimals < 0) body = String(Math.abs(shiftDecimal(Math.round(shiftDecimal(Math.abs(r), decimals)), -decimals)));
-  if (!noCommas) {
-    const [whole, frac] = body.split('.');
-    body = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac !== undefined ? `.${frac}` : '');
-  }
-  return (r < 0 ? '-' : '') + body;
-}
-
-register('FIXED', { min: 1, max: 3, result: 'text', category: 'math', signature: 'FIXED(number, [decimals], [no_commas])',
-  call: ([x, d, nc]) => guard(() => {
-    const decimals = d === undefined || d === null ? 2 : int(d);
-    if (decimals > 127) return VALUE;
-    return fixed(num(x), decimals, nc === undefined ? false : Boolean(num(nc)));
-  }) });
+register('FIXED', (x, d = 2, noCommas = false) => {
+  const decimals = pyInt(d ?? 2);
+  if (decimals > 127) return VALUE;
+  const rounded = decimalRound(x as number, decimals, 'half_up');
+  const places = Math.max(decimals, 0);
+  const body = toFixedExact(Math.abs(rounded), places);
+  const sign = rounded < 0 ? '-' : '';
+  return sign + (noCommas ? body : groupThousands(body));
+});

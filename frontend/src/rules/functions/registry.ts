@@ -1,23 +1,60 @@
-// Function registry: each function declares its arity, result type and implementation.
+// Function registry: arity and parameter kinds come from catalog.json (generated from the Python
+// engine), implementations are registered per category module.
+import catalog from './catalog.json';
 import type { Value } from '../values';
 
 export type ResultType = 'number' | 'text' | 'boolean' | 'date' | 'datetime' | 'list' | 'any';
+export type Kind = 'number' | 'text' | 'date' | 'day' | 'boolean' | 'any' | 'values' | 'list' | 'criteria';
 export type Thunk = () => Value;
 
-export interface FnSpec {
+export interface CatalogEntry {
+  signature: string;
+  category: string;
+  params: string[];
+  variadic: string | null;
   min: number;
   max: number | null;
-  result: ResultType;
-  category: 'logic' | 'math' | 'text' | 'date' | 'platform';
-  /** Eager functions get values; lazy ones get thunks (IF, IFERROR, ...). */
-  call?: (args: Value[]) => Value;
-  lazy?: (args: Thunk[]) => Value;
-  /** Signature shown in the rule editor's help, e.g. "IF(condition, then, [else])". */
-  signature: string;
+  lazy: boolean;
+  accepts_errors: boolean;
+  result: string;
+  en?: string;
+  zh?: string;
+  example_en?: string;
+  example_zh?: string;
 }
 
+export interface FnSpec {
+  name: string;
+  doc: CatalogEntry;
+  minArgs: number;
+  maxArgs: number | null;
+  arityText: string;
+  /** Coercion kind of argument i. */
+  kindOf: (i: number) => Kind | null;
+  acceptsErrors: boolean;
+  call?: (...args: Value[]) => Value;
+  lazy?: (args: Thunk[]) => Value;
+}
+
+export const CATALOG = catalog as Record<string, CatalogEntry>;
 export const FUNCTIONS: Record<string, FnSpec> = {};
 
-export function register(name: string, spec: FnSpec): void {
-  FUNCTIONS[name] = spec;
+function spec(name: string): Omit<FnSpec, 'call' | 'lazy'> {
+  const doc = CATALOG[name];
+  if (!doc) throw new Error(`function ${name} is not in catalog.json`);
+  const lo = doc.min, hi = doc.max;
+  return {
+    name, doc, minArgs: lo, maxArgs: hi,
+    arityText: hi === null ? `${lo}+` : lo === hi ? String(lo) : `${lo}-${hi}`,
+    kindOf: (i) => (i < doc.params.length ? (doc.params[i].replace(/\?$/, '') as Kind) : (doc.variadic as Kind | null)),
+    acceptsErrors: doc.accepts_errors,
+  };
+}
+
+export function register(name: string, call: (...args: Value[]) => Value): void {
+  FUNCTIONS[name] = { ...spec(name), call };
+}
+
+export function registerLazy(name: string, lazy: (args: Thunk[]) => Value): void {
+  FUNCTIONS[name] = { ...spec(name), lazy };
 }

@@ -345,6 +345,9 @@ class SqlCompiler:
         if lt == rt == "number":
             return _cmp_sql(op, left.expr, right.expr)
         if lt == rt == "text":
+            if right.is_const and op in ("=", "<>") and not _has_ascii_letter(right.const):
+                # lower() cannot make text equal to a constant without ASCII letters: skip it
+                return _cmp_sql(op, left.expr, sa.literal(right.const))
             lhs = ascii_lower(left.expr)
             rhs = sa.literal(fold(right.const)) if right.is_const else ascii_lower(right.expr)
             return _cmp_sql(op, lhs, c_order(rhs) if op not in ("=", "<>") else rhs)
@@ -511,6 +514,10 @@ def _to_day_const(value):
     if type(day) is not dt.date:
         raise NotCompilable("not a date")
     return day
+
+
+def _has_ascii_letter(text: str) -> bool:
+    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in text)
 
 
 def _cmp_sql(op: str, a, b):

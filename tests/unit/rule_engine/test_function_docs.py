@@ -43,3 +43,10 @@ def test_docstring_has_signature_descriptions_and_both_examples(name):
 @pytest.mark.parametrize("expression,expected", list(examples()))
 def test_docstring_example_evaluates_as_documented(expression, expected):
     assert to_plain(evaluate(expression, {}, env=ENV)) == pytest.approx(json.loads(expected))
+
+
+def test_docs_rules_md_function_reference_is_generated_from_the_docstrings():
+    from app.rule_engine.docs import DOC_PATH, render_reference
+
+    document = DOC_PATH.read_text(encoding="utf-8")
+    assert render_reference() in document, "run: python -m app.rule_engine.docs"

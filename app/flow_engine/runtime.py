@@ -1,0 +1,337 @@
+"""The durable runtime: a run is rows, a step is one RQ job that locks its row, executes its node
+and commits the result and the next steps in one transaction; jobs are enqueued after commit.
+
+A killed worker rolls its transaction back, leaving the step `queued` for the sweeper; a step
+delivered twice finds itself no longer queued and does nothing. Nodes that talk to the network
+(`external`) claim the step (`running`) first and act outside the transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.errors import FormloomError
+from app.extensions import unit_of_work
+from app.flow_engine import expressions
+from app.flow_engine.nodes import NodeContext, Outcome, get as get_node
+from app.jobs import enqueue_after_commit
+from app.models import Flow, FlowRun, FlowVersion, Form, Record, StepRun, Timer, Workspace
+from app.rule_engine import EvalEnv
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("queued", "running", "waiting")
+STEP_JOB_TIMEOUT = 120
+_definitions: dict[tuple[str, int], dict] = {}
+
+
+def limit(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def definition_of(session: Session, flow_id: str, version: int) -> dict:
+    """The graph a run pinned; versions never change, so the cache needs no invalidation."""
+    key = (flow_id, version)
+    if key not in _definitions:
+        definition = session.scalar(sa.select(FlowVersion.definition).where(
+            FlowVersion.flow_id == flow_id, FlowVersion.version == version))
+        if definition is None:
+            return {}
+        _definitions[key] = definition
+    return _definitions[key]
+
+
+def node_of(definition: dict, node_id: str) -> dict | None:
+    return next((n for n in definition.get("nodes", []) if n["id"] == node_id), None)
+
+
+def enqueue_step(session: Session, step_id: str) -> None:
+    enqueue_after_commit(session, execute_step, step_id, queue_name="high",
+                         timeout=STEP_JOB_TIMEOUT)
+
+
+# --- starting -------------------------------------------------------------------------------
+
+def start_run(session: Session, flow: Flow, *, record_id: str | None = None,
+              record: dict | None = None, old: dict | None = None, trigger: dict | None = None,
+              trigger_key: str | None = None, depth: int = 0,
+              started_by: str | None = None) -> FlowRun | None:
+    """Create a run pinned to the flow's current version and queue its first steps. Returns None
+    when this trigger occurrence already started a run (the unique trigger key)."""
+    now = clock.now()
+    run = FlowRun(workspace_id=flow.workspace_id, flow_id=flow.id, version=flow.version,
+                  status="running", trigger_key=trigger_key, record_id=record_id,
+                  context={"record": record, "old": old,
+                           "trigger": {"at": now.isoformat(), **(trigger or {})}},
+                  variables={}, outputs={}, depth=depth, started_by=started_by, started_at=now)
+    try:
+        with session.begin_nested():
+            session.add(run)
+            session.flush()
+    except sa.exc.IntegrityError:
+        return None
+    definition = definition_of(session, flow.id, flow.version)
+    targets = [e["to"] for e in definition.get("edges", []) if e["from"] == "trigger"]
+    for node_id in targets:
+        _queue_node(session, run, definition, node_id)
+    if not targets:
+        _finish(session, run, "completed")
+    return run
+
+
+def _queue_node(session: Session, run: FlowRun, definition: dict, node_id: str) -> StepRun | None:
+    node = node_of(definition, node_id)
+    visit = (session.scalar(sa.select(sa.func.max(StepRun.visit)).where(
+        StepRun.run_id == run.id, StepRun.node_id == node_id)) or 0) + 1
+    if run.steps_count >= limit("FLOW_MAX_STEPS", 500):
+        _finish(session, run, "failed", f"the run reached the limit of {run.steps_count} steps")
+        return None
+    if visit > limit("FLOW_MAX_VISITS", 50):
+        _finish(session, run, "failed", f"node '{node_id}' was visited more than {visit - 1} times")
+        return None
+    run.steps_count += 1
+    step = StepRun(workspace_id=run.workspace_id, run_id=run.id, flow_id=run.flow_id,
+                   node_id=node_id, node_type=node["type"], visit=visit, status="queued",
+                   state={}, queued_at=clock.now())
+    session.add(step)
+    session.flush()
+    enqueue_step(session, step.id)
+    return step
+
+
+# --- executing ------------------------------------------------------------------------------
+
+def execute_step(step_id: str) -> str:
+    """The RQ job of one step. Safe to run any number of times for the same step."""
+    with unit_of_work() as session:
+        step, run = _lock(session, step_id)
+        if step is None or step.status != "queued":
+            return "skipped"
+        if run.status != "running":
+            step.status, step.finished_at = "cancelled", clock.now()
+            return "cancelled"
+        definition = definition_of(session, run.flow_id, run.version)
+        node = node_of(definition, step.node_id)
+        kind = get_node(node["type"])
+        if kind.external:
+            step.status, step.started_at = "running", clock.now()
+            step.attempts += 1
+        else:
+            return _execute_in_transaction(session, run, step, definition, node, kind)
+    return _execute_external(step_id, kind)
+
+
+def _lock(session: Session, step_id: str):
+    step_row = session.get(StepRun, step_id)
+    if step_row is None:
+        return None, None
+    run = session.get(FlowRun, step_row.run_id, with_for_update=True, populate_existing=True)
+    step = session.get(StepRun, step_id, with_for_update=True, populate_existing=True)
+    return step, run
+
+
+def _execute_in_transaction(session, run, step, definition, node, kind) -> str:
+    step.attempts += 1
+    step.started_at = clock.now()
+    ctx = build_context(session, run, step, definition, node)
+    try:
+        with session.begin_nested():
+            outcome = kind.execute(ctx)
+            session.flush()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the step
+        _record_failure(session, run, step, kind, exc)
+        return "failed"
+    apply_outcome(session, run, step, definition, outcome)
+    return step.status
+
+
+def _execute_external(step_id: str, kind) -> str:
+    with unit_of_work() as session:
+        step, run = _lock(session, step_id)
+        definition = definition_of(session, run.flow_id, run.version)
+        node = node_of(definition, step.node_id)
+        ctx = build_context(session, run, step, definition, node)
+        ctx.session = None
+    try:
+        outcome, error = kind.execute(ctx), None
+    except Exception as exc:  # noqa: BLE001
+        outcome, error = None, exc
+    with unit_of_work() as session:
+        step, run = _lock(session, step_id)
+        if step is None or step.status != "running":
+            return "skipped"
+        if error is not None:
+            step.attempts -= 1  # _record_failure counts the attempt claimed above
+            _record_failure(session, run, step, kind, error)
+            return "failed"
+        apply_outcome(session, run, step, definition, outcome)
+        return step.status
+
+
+def build_context(session, run, step, definition, node, *, dry_run: bool = False) -> NodeContext:
+    flow = session.get(Flow, run.flow_id)
+    record, schema = current_record(session, run, definition)
+    data = expressions.step_data(record, run.context.get("old"), run.context.get("trigger", {}),
+                                 run.outputs or {}, run.variables or {})
+    tz = session.scalar(sa.select(Workspace.timezone).where(Workspace.id == run.workspace_id))
+    return NodeContext(session=session, workspace_id=run.workspace_id, flow=flow, run=run,
+                       step=step, node=node, definition=definition, data=data,
+                       schema=expressions.flow_schema(schema), env=EvalEnv(tz=tz or "UTC"),
+                       config=current_app.config, dry_run=dry_run,
+                       woken=(step.state or {}).get("woken"), state=dict(step.state or {}))
+
+
+def current_record(session, run, definition) -> tuple[dict | None, dict]:
+    """The trigger record as it is now (a journey reads fresh data after a wait), falling back
+    to the snapshot taken at the trigger when it was deleted."""
+    form_key = (definition.get("trigger") or {}).get("form")
+    form = None
+    if form_key:
+        app_id = session.scalar(sa.select(Flow.app_id).where(Flow.id == run.flow_id))
+        form = session.scalar(sa.select(Form).where(Form.app_id == app_id, Form.key == form_key))
+    schema = expressions.form_schema(form.definition) if form else {}
+    if run.record_id:
+        data = session.scalar(sa.select(Record.data).where(
+            Record.id == run.record_id, Record.workspace_id == run.workspace_id))
+        if data is not None:
+            return data, schema
+    return run.context.get("record"), schema
+
+
+def apply_outcome(session, run, step, definition, outcome: Outcome) -> None:
+    now = clock.now()
+    step.output = _json_safe(outcome.output)
+    if outcome.state is not None:
+        step.state = {**(step.state or {}), **outcome.state, "woken": None}
+    if outcome.wait_until is not None or outcome.waiting:
+        step.status = "waiting"
+        if outcome.wait_until is not None:
+            session.add(Timer(workspace_id=run.workspace_id, run_id=run.id, step_id=step.id,
+                              kind=outcome.timer_kind, due_at=outcome.wait_until))
+        return
+    step.status, step.finished_at, step.branch, step.error = "completed", now, outcome.branch, None
+    run.outputs = {**(run.outputs or {}), step.node_id: step.output}
+    if outcome.variables:
+        run.variables = {**(run.variables or {}), **_json_safe(outcome.variables)}
+    if outcome.end:
+        _cancel_open_steps(session, run, except_id=step.id)
+        _finish(session, run, "completed")
+        return
+    if outcome.goto:
+        _queue_node(session, run, definition, outcome.goto)
+    else:
+        for edge in definition.get("edges", []):
+            if edge["from"] == step.node_id and _edge_matches(edge, outcome.branch):
+                _queue_node(session, run, definition, edge["to"])
+                if run.status != "running":
+                    return
+    _complete_if_idle(session, run)
+
+
+def _edge_matches(edge: dict, branch: str | None) -> bool:
+    when = edge.get("when")
+    if branch is None:
+        return when is None
+    return when == branch or (when is None and branch in ("reached", "event"))
+
+
+def _record_failure(session, run, step, kind, exc: Exception) -> None:
+    message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
+    step.error = message[:2000]
+    log.warning("step %s of run %s failed (attempt %s): %s", step.id, run.id, step.attempts,
+                message)
+    transient = not isinstance(exc, FormloomError)
+    if transient and step.attempts < kind.max_attempts:
+        delay = kind.backoff_seconds * 2 ** (step.attempts - 1)
+        step.status = "waiting"
+        step.state = {**(step.state or {}), "retry": True}
+        session.add(Timer(workspace_id=run.workspace_id, run_id=run.id, step_id=step.id,
+                          kind="retry", due_at=clock.now() + dt.timedelta(seconds=delay)))
+        return
+    step.status, step.finished_at = "failed", clock.now()
+    _cancel_open_steps(session, run, except_id=step.id)
+    _finish(session, run, "failed", f"step '{step.node_id}' failed: {message}"[:2000])
+
+
+def _complete_if_idle(session, run) -> None:
+    session.flush()
+    active = session.scalar(sa.select(sa.func.count()).select_from(StepRun).where(
+        StepRun.run_id == run.id, StepRun.status.in_(ACTIVE)))
+    if not active:
+        _finish(session, run, "completed")
+
+
+def _finish(session, run, status: str, error: str | None = None) -> None:
+    run.status, run.finished_at = status, clock.now()
+    if error:
+        run.error = error
+
+
+def _cancel_open_steps(session, run, except_id: str | None = None) -> None:
+    from app.models import Task
+
+    session.execute(sa.update(StepRun).where(
+        StepRun.run_id == run.id, StepRun.status.in_(ACTIVE), StepRun.id != (except_id or ""),
+    ).values(status="cancelled", finished_at=clock.now()))
+    session.execute(sa.update(Timer).where(Timer.run_id == run.id, Timer.fired_at.is_(None))
+                    .values(fired_at=clock.now()))
+    session.execute(sa.update(Task).where(Task.run_id == run.id, Task.status == "open")
+                    .values(status="cancelled"))
+
+
+def _json_safe(value):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# --- waking, cancelling, retrying -----------------------------------------------------------
+
+def wake(session: Session, step: StepRun, woken: str, state: dict | None = None) -> bool:
+    """Queue a sleeping step again (timer fired, awaited event came, human acted)."""
+    if step.status != "waiting":
+        return False
+    step.status, step.queued_at = "queued", clock.now()
+    step.state = {**(step.state or {}), **(state or {}), "woken": woken}
+    session.execute(sa.update(Timer).where(Timer.step_id == step.id, Timer.fired_at.is_(None))
+                    .values(fired_at=clock.now()))
+    enqueue_step(session, step.id)
+    return True
+
+
+def cancel_run(session: Session, run: FlowRun) -> FlowRun:
+    if run.status == "running":
+        _cancel_open_steps(session, run)
+        _finish(session, run, "cancelled")
+    return run
+
+
+def retry_run(session: Session, run: FlowRun) -> FlowRun:
+    """Continue a failed run from its failed step (a new visit of that node)."""
+    from app.errors import Conflict
+    from app.i18n import _
+
+    if run.status != "failed":
+        raise Conflict(_("Only a failed run can be retried", "只有失败的运行可以重试"))
+    failed = session.scalar(sa.select(StepRun).where(StepRun.run_id == run.id,
+                                                     StepRun.status == "failed")
+                            .order_by(StepRun.id.desc()).limit(1))
+    if failed is None:
+        raise Conflict(_("This run has no failed step to retry", "该运行没有可重试的失败步骤"))
+    run.status, run.error, run.finished_at = "running", None, None
+    definition = definition_of(session, run.flow_id, run.version)
+    _queue_node(session, run, definition, failed.node_id)
+    return run

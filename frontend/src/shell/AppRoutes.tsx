@@ -6,7 +6,6 @@ import { createBrowserRouter, createRoutesFromElements, Link, Route } from 'reac
 import { AppHomePage } from '../apps/AppHomePage';
 import { AppLayout } from '../apps/AppLayout';
 import { AppListPage } from '../apps/AppListPage';
-import { AppSectionList } from '../apps/AppSectionList';
 import { LoginPage } from '../auth/LoginPage';
 import { SignupPage } from '../auth/SignupPage';
 import { SettingsPage } from '../settings/SettingsPage';
@@ -19,6 +18,8 @@ const TemplatesPage = lazy(() => import('../templates/TemplatesPage'));
 const InboxPage = lazy(() => import('../inbox/InboxPage'));
 const FlowListPage = lazy(() => import('../flows/FlowListPage'));
 const FlowDesignerPage = lazy(() => import('../flows/FlowDesignerPage'));
+const DashboardListPage = lazy(() => import('../dashboards/DashboardListPage'));
+const DashboardPage = lazy(() => import('../dashboards/DashboardPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>{children}</Suspense>;
@@ -45,7 +46,8 @@ export function makeRouter() {
           <Route index element={<AppHomePage />} />
           <Route path="flows" element={<Lazy><FlowListPage /></Lazy>} />
           <Route path="flows/:flowId" element={<Lazy><FlowDesignerPage /></Lazy>} />
-          <Route path="dashboards" element={<AppSectionList kind="dashboards" />} />
+          <Route path="dashboards" element={<Lazy><DashboardListPage /></Lazy>} />
+          <Route path="dashboards/:dashboardId" element={<Lazy><DashboardPage /></Lazy>} />
           <Route path="forms/:formId/design" element={<Lazy><FormDesignerPage /></Lazy>} />
           <Route path="forms/:formId/data" element={<Lazy><DataViewPage /></Lazy>} />
           <Route path="forms/:formId/records/new" element={<Lazy><RecordEntryPage /></Lazy>} />

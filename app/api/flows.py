@@ -2,7 +2,7 @@
 stats and the trigger log; the inbound webhook trigger."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, jsonify
 from marshmallow import Schema, fields, validate
 
 from app.api.fields import AnyJSON, Label
@@ -187,10 +187,16 @@ def start_runs(flow_id, body):
     with unit_of_work() as s:
         runs = service.start_manual(s, current_actor(), flow_id, ids)
     if "record_ids" in body:
-        return {"items": RunOut(many=True).dump(runs), "next_cursor": None}, 202
+        return _accepted({"items": RunOut(many=True).dump(runs), "next_cursor": None})
     if not runs:
-        return {"status": "not_started", "reason": "condition_false"}, 202
+        return _accepted({"status": "not_started", "reason": "condition_false"})
     return runs[0]
+
+
+def _accepted(payload: dict):
+    response = jsonify(payload)
+    response.status_code = 202
+    return response
 
 
 @endpoint(bp, "GET", "/flows/<flow_id>/runs", summary="A flow's runs", query=RunsQuery,

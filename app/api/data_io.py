@@ -5,7 +5,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, request, stream_with_context
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.api.errors import language
 from app.api.fields import AnyJSON
@@ -225,7 +225,7 @@ def import_records(form_id):
 
 
 class ExportQuery(Schema):
-    format = fields.String(load_default="csv", validate=lambda v: v in ("csv", "xlsx"))
+    format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
     filter = fields.String(load_default=None, allow_none=True)
     sort = fields.String(load_default=None, allow_none=True)
 
@@ -267,7 +267,7 @@ class PublicLinkIn(Schema):
     opens_at = fields.String(load_default=None, allow_none=True)
     closes_at = fields.String(load_default=None, allow_none=True)
     max_submissions = fields.Integer(load_default=None, allow_none=True,
-                                     validate=lambda n: n is None or n >= 1)
+                                     validate=validate.Range(min=1))
     rotate = fields.Boolean(load_default=False)
 
 

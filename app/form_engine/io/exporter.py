@@ -52,10 +52,10 @@ class _Formatter:
         self.zh = lang.lower().startswith("zh")
         self.users = dict(session.execute(
             sa.select(User.id, User.email).join(Membership, Membership.user_id == User.id)
-            .where(Membership.workspace_id == form.workspace_id)).tuples().all())
+            .where(Membership.workspace_id == form.workspace_id)).all())
         self.departments = dict(session.execute(
             sa.select(Department.id, Department.name).where(
-                Department.workspace_id == form.workspace_id)).tuples().all())
+                Department.workspace_id == form.workspace_id)).all())
         self.titles: dict[str, dict[str, str]] = {}
         self.session, self.form = session, form
 
@@ -76,7 +76,7 @@ class _Formatter:
                 continue
             found = dict(self.session.execute(
                 sa.select(Record.id, Record.data[title].as_string())
-                .where(Record.form_id == target.id, Record.id.in_(list(ids)))).tuples().all())
+                .where(Record.form_id == target.id, Record.id.in_(list(ids)))).all())
             self.titles.setdefault(field["key"], {}).update(
                 {k: v for k, v in found.items() if v})
 

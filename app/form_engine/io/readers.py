@@ -62,7 +62,8 @@ class Sheet:
                 for number, row in enumerate(csv.reader(text), start=1):
                     yield number, row
             finally:
-                text.detach()  # the caller owns (and closes) the underlying file
+                if not self.source.closed:
+                    text.detach()  # the caller owns (and closes) the underlying file
         else:
             import openpyxl
 

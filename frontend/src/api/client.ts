@@ -29,9 +29,11 @@ export class ApiError extends Error {
 function normaliseFieldErrors(raw: unknown): FieldErrors {
   const out: FieldErrors = {};
   if (!raw || typeof raw !== 'object') return out;
+  const text = (m: unknown): string =>
+    typeof m === 'string' ? m : m && typeof m === 'object' && 'message' in m ? String((m as { message: unknown }).message) : JSON.stringify(m);
   for (const [path, messages] of Object.entries(raw as Record<string, unknown>)) {
-    if (Array.isArray(messages)) out[path] = messages.map(String);
-    else if (messages != null) out[path] = [String(messages)];
+    if (Array.isArray(messages)) out[path] = messages.map(text);
+    else if (messages != null) out[path] = [text(messages)];
   }
   return out;
 }

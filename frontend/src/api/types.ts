@@ -17,12 +17,16 @@ export interface User {
 export interface Workspace {
   id: string;
   name: string;
-  time_zone?: string;
+  timezone?: string;
+  language?: string;
+  role?: string;
 }
 
 export interface Me {
   user: User;
   workspace: Workspace | null;
+  role?: string;
+  department_ids?: string[];
   workspaces?: Workspace[];
 }
 

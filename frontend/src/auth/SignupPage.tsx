@@ -9,14 +9,15 @@ import { useSignup, type SignupInput } from './session';
 const FIELDS = ['email', 'password', 'name', 'workspace'];
 
 export function SignupPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const signup = useSignup();
   const navigate = useNavigate();
   const [form] = Form.useForm<SignupInput>();
 
   const onFinish = (values: SignupInput) => {
-    const time_zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    signup.mutate({ ...values, time_zone }, {
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai';
+    const language = i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
+    signup.mutate({ ...values, timezone, language }, {
       onSuccess: () => navigate('/', { replace: true }),
       onError: (err) => form.setFields(antdFieldErrors(err, FIELDS)),
     });

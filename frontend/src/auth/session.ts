@@ -35,7 +35,8 @@ export interface SignupInput {
   password: string;
   name: string;
   workspace: string;
-  time_zone?: string;
+  timezone?: string;
+  language?: 'zh-CN' | 'en';
 }
 
 export function useLogin() {

@@ -10,7 +10,7 @@ export function WorkspaceTab() {
   return (
     <Descriptions bordered column={1} size="small" style={{ maxWidth: 560 }}>
       <Descriptions.Item label={t('settings.workspaceName')}>{ws?.name ?? '—'}</Descriptions.Item>
-      <Descriptions.Item label={t('settings.timeZone')}>{ws?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}</Descriptions.Item>
+      <Descriptions.Item label={t('settings.timeZone')}>{ws?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}</Descriptions.Item>
     </Descriptions>
   );
 }

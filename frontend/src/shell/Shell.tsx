@@ -3,6 +3,8 @@ import { AppstoreOutlined, CheckSquareOutlined, LogoutOutlined, MenuOutlined, Se
 import { Button, Dropdown, Menu, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
 import { useLogout, useMe } from '../auth/session';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -22,6 +24,7 @@ export function Shell() {
   const navigate = useNavigate();
   const location = useLocation();
   const section = useSection();
+  const qc = useQueryClient();
 
   if (me.isPending) return <Spin fullscreen />;
   if (!me.data) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
@@ -32,14 +35,25 @@ export function Shell() {
     { key: 'templates', icon: <ShopOutlined />, label: <Link to="/templates">{t('shell.templates')}</Link> },
     { key: 'settings', icon: <SettingOutlined />, label: <Link to="/settings/members">{t('shell.settings')}</Link> },
   ];
+  const others = (me.data.workspaces ?? []).filter((w) => w.id !== me.data!.workspace?.id);
   const userMenu = {
     items: [
       { key: 'ws', label: me.data.workspace?.name ?? t('shell.workspace'), disabled: true },
+      ...(others.length ? [{
+        key: 'switch', label: t('shell.switchWorkspace'),
+        children: others.map((w) => ({ key: `ws:${w.id}`, label: w.name })),
+      }] : []),
       { type: 'divider' as const },
       { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout') },
     ],
     onClick: ({ key }: { key: string }) => {
       if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login') });
+      if (key.startsWith('ws:')) {
+        void api.post('/auth/switch', { workspace_id: key.slice(3) }).then(() => {
+          qc.clear();
+          navigate('/');
+        });
+      }
     },
   };
 

@@ -6,7 +6,7 @@ import type { EvalContext } from '../entry/liveRules';
 export function useEvalContext(recordId?: string | null): EvalContext {
   const me = useMe();
   return useMemo(() => ({
-    tz: me.data?.workspace?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    tz: me.data?.workspace?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     currentUser: me.data?.user.id ?? null,
     recordId: recordId ?? null,
   }), [me.data, recordId]);

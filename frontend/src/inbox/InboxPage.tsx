@@ -4,7 +4,7 @@ import { Card, Segmented, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { isApproval, isOverdue, useTasks, type Task, type TaskFilter } from './api';
+import { isApproval, isOverdue, useTask, useTasks, type Task, type TaskFilter } from './api';
 import { TaskDrawer } from './TaskDrawer';
 
 const FILTERS: TaskFilter[] = ['open', 'overdue', 'done'];
@@ -18,7 +18,10 @@ export default function InboxPage() {
   const tasks = useTasks(filter);
   const openId = params.get('task');
   const rows = (tasks.data ?? []).filter((task) => kind === 'all' || (kind === 'approval') === isApproval(task));
-  const opened = (tasks.data ?? []).find((task) => task.id === openId) ?? null;
+  const listed = (tasks.data ?? []).find((task) => task.id === openId);
+  // A link (a notification) may open a task that the current filter does not list.
+  const fetched = useTask(openId && !listed && !tasks.isPending ? openId : null);
+  const opened = listed ?? fetched.data ?? null;
 
   const setParam = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);

@@ -9,7 +9,7 @@ import { api } from '../api/client';
 import type { FormInfo, RecordItem } from '../api/types';
 import { labelText } from '../common/label';
 import { useNotify } from '../common/useNotify';
-import { isApproval, isOverdue, useMembers, useRecordTasks, useTaskAction, type Outcome, type Task } from './api';
+import { isApproval, isOverdue, useMembers, useTaskAction, useTaskRun, type Outcome, type RunStep, type Task } from './api';
 import { displayValue, taskFields } from './recordFields';
 import { SignaturePad } from './SignaturePad';
 
@@ -47,7 +47,7 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
     queryFn: () => api.get<FormInfo>(`/forms/${formId}`),
     enabled: !!formId,
   });
-  const history = useRecordTasks(task.record_id);
+  const run = useTaskRun(task.run_id);
   const open = task.status === 'open';
   const approval = isApproval(task);
   const memberName = (id?: string | null) => {
@@ -73,17 +73,11 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
   };
   const runPicker = () => {
     if (!picker || !pickedUser) return;
-    action.mutate({ kind: picker, user_id: pickedUser, comment }, {
+    action.mutate({ kind: picker, user_id: pickedUser }, {
       onSuccess: () => { notify.success(t(`done.${picker}`)); setPicker(null); if (picker === 'transfer') onDone(); },
       onError: notify.error,
     });
   };
-  const addComment = () =>
-    action.mutate({ kind: 'comment', comment }, {
-      onSuccess: () => { notify.success(t('done.comment')); setComment(''); void history.refetch(); },
-      onError: notify.error,
-    });
-
   const fields = taskFields(form.data?.definition, task);
   const data = { ...(record.data?.data ?? {}), ...edits };
 
@@ -155,7 +149,6 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
               <Button type="primary" loading={action.isPending} onClick={() => void complete('done')} data-testid="task-done">{t('action.done')}</Button>
             )}
             <Button onClick={() => setPicker('transfer')}>{t('action.transfer')}</Button>
-            <Button disabled={!comment.trim()} onClick={addComment}>{t('action.comment')}</Button>
           </Space>
           {picker && (
             <Space style={{ marginTop: 12 }} wrap>
@@ -170,27 +163,31 @@ function TaskDetail({ task, onDone }: { task: Task; onDone: () => void }) {
       )}
 
       <Divider titlePlacement="start">{t('history')}</Divider>
-      <Timeline items={historyItems(task, history.data ?? [], memberName, t)} />
+      <Timeline items={historyItems(task, run.data?.steps ?? [], memberName, t)} />
     </div>
   );
 }
 
-function historyItems(task: Task, related: Task[], name: (id?: string | null) => string, t: (k: string, o?: Record<string, unknown>) => string) {
-  const events = task.history?.length
-    ? task.history.map((e) => ({ at: e.at ?? e.created_at, who: e.by ?? e.user_id, what: e.action ?? e.outcome ?? '', comment: e.comment }))
-    : related.map((r) => ({
-        at: r.completed_at ?? r.created_at, who: r.assignee_id,
-        what: r.status === 'open' ? 'open' : r.outcome ?? r.status, comment: r.comment, title: r.title,
-      }));
-  if (!events.length) return [{ children: t('noHistory') }];
-  return events.map((e) => ({
-    color: e.what === 'reject' ? 'red' : e.what === 'approve' || e.what === 'done' ? 'green' : 'blue',
-    children: (
-      <div>
-        <b>{name(e.who)}</b> {t(`outcome.${e.what}`, { defaultValue: e.what })}
-        {e.at && <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>{dayjs(e.at).format('YYYY-MM-DD HH:mm')}</Typography.Text>}
-        {e.comment && <div>{e.comment}</div>}
-      </div>
-    ),
-  }));
+function historyItems(task: Task, steps: RunStep[], name: (id?: string | null) => string, t: (k: string, o?: Record<string, unknown>) => string) {
+  const items = steps.map((s) => {
+    type Decision = { completed_by?: string; outcome?: string; result?: Decision };
+    const out = s.output && typeof s.output === 'object' ? (s.output as Decision) : undefined;
+    const result = out?.result ?? out;
+    const what = result?.outcome ?? s.branch ?? s.status;
+    return {
+      color: what === 'reject' || s.status === 'failed' ? 'red' : s.status === 'completed' ? 'green' : 'blue',
+      children: (
+        <div>
+          <b>{s.node_id}</b> {t(`outcome.${what}`, { defaultValue: what })}{result?.completed_by ? ` · ${name(result.completed_by)}` : ''}
+          {(s.finished_at ?? s.started_at) && <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>{dayjs(s.finished_at ?? s.started_at).format('YYYY-MM-DD HH:mm')}</Typography.Text>}
+        </div>
+      ),
+    };
+  });
+  if (task.status !== 'open') {
+    items.push({ color: task.outcome === 'reject' ? 'red' : 'green', children: (
+      <div><b>{name(task.assignee_id)}</b> {t(`outcome.${task.outcome ?? 'done'}`, { defaultValue: task.outcome ?? '' })}{task.comment && <div>{task.comment}</div>}</div>
+    ) });
+  }
+  return items.length ? items : [{ color: 'gray', children: <span>{t('noHistory')}</span> }];
 }

@@ -63,11 +63,18 @@ export function useTasks(filter: TaskFilter) {
   });
 }
 
-export function useRecordTasks(recordId: string | null | undefined) {
+export function useTask(taskId: string | null) {
+  return useQuery({ queryKey: ['task', taskId], queryFn: () => api.get<Task>(`/tasks/${taskId}`), enabled: !!taskId, retry: false });
+}
+
+export interface RunStep { id: string; node_id: string; node_type?: string; status: string; branch?: string | null; output?: unknown; finished_at?: string | null; started_at?: string | null }
+
+/** The run behind a task: its steps are the approval history of the record in this flow. */
+export function useTaskRun(runId: string | null | undefined) {
   return useQuery({
-    queryKey: ['tasks', 'record', recordId],
-    queryFn: async () => itemsOf(await api.get<Page<Task> | Task[]>('/tasks', { record_id: recordId, limit: 200 })),
-    enabled: !!recordId,
+    queryKey: ['run', runId],
+    queryFn: () => api.get<{ id: string; status: string; steps?: RunStep[] }>(`/runs/${runId}`),
+    enabled: !!runId,
     retry: false,
   });
 }
@@ -94,9 +101,8 @@ export function permissionsOf(task: Task): FieldPermissions | null {
 
 export type TaskAction =
   | { kind: 'complete'; input: CompleteInput }
-  | { kind: 'transfer'; user_id: string; comment?: string }
-  | { kind: 'add_approver'; user_id: string; comment?: string }
-  | { kind: 'comment'; comment: string };
+  | { kind: 'transfer'; user_id: string }
+  | { kind: 'add_approver'; user_id: string };
 
 function send(taskId: string, action: TaskAction) {
   switch (action.kind) {
@@ -109,11 +115,9 @@ function send(taskId: string, action: TaskAction) {
       return api.post<Task>(`/tasks/${taskId}/complete`, body);
     }
     case 'transfer':
-      return api.post<Task>(`/tasks/${taskId}/transfer`, { user_id: action.user_id, comment: action.comment || undefined });
+      return api.post<Task>(`/tasks/${taskId}/transfer`, { user_id: action.user_id });
     case 'add_approver':
-      return api.post<Task>(`/tasks/${taskId}/add_approver`, { user_id: action.user_id, comment: action.comment || undefined });
-    case 'comment':
-      return api.post<Task>(`/tasks/${taskId}/comment`, { comment: action.comment });
+      return api.post<Task>(`/tasks/${taskId}/add-approver`, { user_id: action.user_id });
   }
 }
 

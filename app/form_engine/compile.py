@@ -47,7 +47,8 @@ class CompiledForm:
     def validator(self) -> jsonschema.Draft202012Validator:
         """The stored-record validator, built on first use and reused for this version."""
         if self._validator is None:
-            self._validator = jsonschema.Draft202012Validator(self.record_schema)
+            self._validator = jsonschema.Draft202012Validator(
+                self.record_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         return self._validator
 
     def field_type(self, key: str):

@@ -403,15 +403,17 @@ def _bulk_unique(session, form, cf, datas, errors) -> list[dict]:
             if pair in seen and i not in errors:
                 errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in pair[0].split(",")})
             seen.setdefault(pair, i)
-    pairs = list(seen)
-    for start in range(0, len(pairs), 400):
-        chunk = pairs[start:start + 400]
-        held = session.execute(sa.select(UniqueValue.constraint_key, UniqueValue.value_hash).where(
-            UniqueValue.form_id == form.id,
-            sa.tuple_(UniqueValue.constraint_key, UniqueValue.value_hash).in_(chunk))).all()
-        for pair in held:
-            i = seen[tuple(pair)]
-            errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in pair[0].split(",")})
+    by_constraint: dict[str, list[str]] = {}
+    for constraint, value_hash in seen:
+        by_constraint.setdefault(constraint, []).append(value_hash)
+    for constraint, hashes in by_constraint.items():
+        for start in range(0, len(hashes), 900):
+            held = session.scalars(sa.select(UniqueValue.value_hash).where(
+                UniqueValue.form_id == form.id, UniqueValue.constraint_key == constraint,
+                UniqueValue.value_hash.in_(hashes[start:start + 900])))
+            for value_hash in held:
+                i = seen[(constraint, value_hash)]
+                errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in constraint.split(",")})
     return claims
 
 
@@ -431,7 +433,7 @@ def _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta) -
         return
     now = clock.now()
     dept = actor.department_ids[0] if actor.department_ids else None
-    session.execute(sa.insert(Record), [
+    _insert_many(session, Record, [
         {"id": ids[i], "workspace_id": form.workspace_id, "form_id": form.id, "data": datas[i],
          "version": 1, "form_version": form.version, "created_by": actor.user_id,
          "updated_by": actor.user_id, "owner_id": actor.user_id, "department_id": dept,
@@ -441,18 +443,19 @@ def _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta) -
     if unique_rows:
         try:
             with session.begin_nested():
-                session.execute(sa.insert(UniqueValue), unique_rows)
+                _insert_many(session, UniqueValue, unique_rows)
         except IntegrityError:
             raise uniques.conflict({r["constraint_key"] for r in unique_rows}) from None
     if _logs_data(form):
-        session.execute(sa.insert(RecordRevision), [
+        _insert_many(session, RecordRevision, [
             {"id": new_id(), "workspace_id": form.workspace_id, "record_id": ids[i],
              "form_id": form.id, "version": 1, "action": "create", "actor_id": actor.user_id,
              "source": source, "at": now, "changed": list(datas[i]), "before": None,
              "after": datas[i]} for i in good])
     _bulk_events(session, actor, form, [(ids[i], datas[i]) for i in good], source, meta)
-    for i in good:
-        _propagate(session, actor, form, None, datas[i], ids[i], meta, 0)
+    if rollups.rollups_fed_by(session, form):
+        for i in good:
+            _propagate(session, actor, form, None, datas[i], ids[i], meta, 0)
     _bump_data_version(session, form, len(good))
 
 
@@ -471,4 +474,10 @@ def _bulk_events(session, actor, form, created, source, meta) -> None:
         rows.append({"id": outbox_id, "workspace_id": form.workspace_id, "name": "record.created",
                      "payload": payload, "created_at": now, "attempts": 0})
         pending.append(("record.created", {**payload, "outbox_id": outbox_id}))
-    session.execute(sa.insert(EventOutbox), rows)
+    _insert_many(session, EventOutbox, rows)
+
+
+def _insert_many(session: Session, model, rows: list[dict]) -> None:
+    """Core executemany on the table (the driver batches it), not the ORM's per-object path."""
+    if rows:
+        session.connection().execute(model.__table__.insert(), rows)

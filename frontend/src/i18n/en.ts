@@ -532,4 +532,21 @@ export const en = {
     "advanced": "Advanced",
     "layout": "Layout"
   },
+  templates: {
+    "title": "Templates",
+    "intro": "Start from a ready-made app and adapt it: forms, flows and dashboards are included.",
+    "empty": "No templates are installed on this server.",
+    "use": "Use this template",
+    "install": "Install",
+    "installTitle": "Install “{{name}}”",
+    "withDemo": "Add demo data so you can try it right away",
+    "forms": "{{count}} forms",
+    "flows": "{{count}} flows",
+    "dashboards": "{{count}} dashboards",
+    "stages": {
+      "installing": "Creating forms, flows and dashboards…",
+      "demo": "Adding demo data…",
+      "done": "Done"
+    }
+  },
 };

@@ -535,4 +535,21 @@ export const zhCN: Catalogue<typeof en> = {
     "advanced": "高级",
     "layout": "布局"
   },
+  templates: {
+    "title": "模板",
+    "intro": "从现成的应用开始再按需修改：已包含表单、流程和仪表盘。",
+    "empty": "此服务器上没有可用的模板。",
+    "use": "使用此模板",
+    "install": "安装",
+    "installTitle": "安装“{{name}}”",
+    "withDemo": "添加演示数据，马上就能试用",
+    "forms": "{{count}} 个表单",
+    "flows": "{{count}} 个流程",
+    "dashboards": "{{count}} 个仪表盘",
+    "stages": {
+      "installing": "正在创建表单、流程和仪表盘…",
+      "demo": "正在添加演示数据…",
+      "done": "完成"
+    }
+  },
 };

@@ -1,0 +1,48 @@
+// Installs a template: POST /templates/{key}/install, then follows the demo-data job if there is one.
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import type { AppInfo, Job } from '../api/types';
+import { FINISHED, jobPercent } from '../records/import/useJob';
+
+type Stage = 'installing' | 'demo' | 'done';
+
+export function useInstall() {
+  const [busy, setBusy] = useState(false);
+  const [percent, setPercent] = useState(0);
+  const [stage, setStage] = useState<Stage | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const timer = useRef<ReturnType<typeof setInterval> | null>(null);
+  const stop = () => { if (timer.current) clearInterval(timer.current); timer.current = null; };
+  useEffect(() => stop, []);
+
+  const run = async (key: string, demo: boolean, onDone: (app: AppInfo) => void) => {
+    setBusy(true); setError(null); setPercent(2); setStage('installing');
+    // the install request reports nothing until it answers: creep towards 60% meanwhile
+    timer.current = setInterval(() => setPercent((p) => (p < 60 ? p + Math.max(1, Math.round((60 - p) / 8)) : p)), 300);
+    try {
+      const res = await api.post<{ app: AppInfo; job_id?: string | null } | AppInfo>(`/templates/${key}/install`, { demo_data: demo });
+      stop();
+      const app = 'app' in res ? res.app : res;
+      const jobId = 'job_id' in res ? res.job_id : null;
+      if (jobId) {
+        setStage('demo');
+        for (;;) {
+          const job = await api.get<Job>(`/jobs/${jobId}`);
+          setPercent(60 + Math.round(jobPercent(job) * 0.4));
+          if (FINISHED.has(job.status)) {
+            if (job.status === 'failed') throw new Error(String(job.errors?.[0] ?? 'failed'));
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      setPercent(100); setStage('done'); setBusy(false);
+      onDone(app);
+    } catch (e) {
+      stop();
+      setError(e); setBusy(false);
+    }
+  };
+
+  return { busy, percent, stage, error, run, reset: () => { setPercent(0); setStage(null); setError(null); } };
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -18,7 +19,8 @@ from app.rule_engine.values import (
     DEFAULT_ENV, UTC, EvalEnv, ErrorValue, fold, local_midnight, parse_date_text, set_current_env,
 )
 
-BLANK_DATE = "1899-12-30"  # Excel's serial 0: what a blank date counts as
+BLANK_DATE = "1899-12-30"
+_PLAIN_ASCII = re.compile(r"[A-Za-z0-9 _.@-]+")  # Excel's serial 0: what a blank date counts as
 
 
 class NotCompilable(Exception):
@@ -323,6 +325,9 @@ class SqlCompiler:
             cond = self.membership(node.left, node.comparators[0])
             return Typed(sa.not_(cond) if isinstance(op_node, ast.NotIn) else cond, "boolean")
         op = _CMP[type(op_node)]
+        shortcut = self.days_shortcut(op, node.left, node.comparators[0])
+        if shortcut is not None:
+            return Typed(shortcut, "boolean")
         left, right = self.compile(node.left), self.compile(node.comparators[0])
         return Typed(self.compare_typed(op, left, right), "boolean")
 
@@ -364,6 +369,37 @@ class SqlCompiler:
         if lt == "date" and rt == "datetime" and right.is_const:
             return self.date_vs_moment(op, left, right.const)
         raise NotCompilable(f"{lt} compared with {rt}")
+
+    def days_shortcut(self, op: str, left_node, right_node):
+        """DAYS(constant, d) op k as a comparison of d with a date constant: no per-row date math,
+        and an index on the field can serve it. Blank d (serial 0) stays lowest as ''."""
+        if self._is_days_call(right_node) and not self._has_refs(left_node):
+            left_node, right_node, op = right_node, left_node, _flip(op)
+        if not self._is_days_call(left_node) or self._has_refs(right_node):
+            return None
+        k = self.compile(right_node)
+        if k.type != "number" or not float(k.const).is_integer():
+            return None
+        end, start = left_node.args
+        if self._has_refs(end) == self._has_refs(start):
+            return None
+        field_node, const_node = (start, end) if self._has_refs(start) else (end, start)
+        field = self.compile(field_node)
+        if field.type != "date" or field.is_const:
+            return None
+        anchor = self.with_env(_to_day_const, self.compile(const_node).const)
+        try:
+            if field_node is start:   # anchor - d op k  <=>  d flip(op) anchor - k
+                target, op = anchor - dt.timedelta(days=int(k.const)), _flip(op)
+            else:                     # d - anchor op k  <=>  d op anchor + k
+                target = anchor + dt.timedelta(days=int(k.const))
+        except OverflowError:
+            return None
+        return _cmp_sql(op, c_order(field.expr), sa.literal(target.isoformat()))
+
+    @staticmethod
+    def _is_days_call(node) -> bool:
+        return type(node) is ast.Call and node.rule_fn.name == "DAYS"
 
     def date_vs_moment(self, op, left: Typed, moment: dt.datetime):
         local = moment.astimezone(self.env.zone)
@@ -419,6 +455,12 @@ class SqlCompiler:
             items = [self.constant(v) for v in hay.const]
             if not items:
                 return sa.false()
+            if not needle.is_const and needle.type in ("text", "number") \
+                    and all(item.type == needle.type for item in items):
+                # one IN list: the field is extracted from the JSON once, not once per item
+                if needle.type == "number":
+                    return needle.expr.in_([float(item.const) for item in items])
+                return ascii_lower(needle.expr).in_(sorted({fold(item.const) for item in items}))
             return sa.or_(*[self.compare_typed("=", needle, item) for item in items])
         if hay.is_const and hay.type == "text" and needle.type == "text" and not needle.is_const:
             return text_position(sa.literal(fold(hay.const)), ascii_lower(needle.expr)) > 0
@@ -431,7 +473,13 @@ class SqlCompiler:
         raise NotCompilable("membership")
 
     def list_has(self, hay: Typed, text: str):
-        return json_list_has_text(self.column, sa.literal(hay.key), sa.literal(fold(text)))
+        exact = json_list_has_text(self.column, sa.literal(hay.key), sa.literal(fold(text)))
+        if _PLAIN_ASCII.fullmatch(text):
+            # ASCII text appears verbatim in the stored JSON: a cheap substring test first
+            raw = self.column[hay.key].as_string()
+            quoted = sa.literal('"' + fold(text) + '"')
+            return sa.and_(text_position(ascii_lower(raw), quoted) > 0, exact)
+        return exact
 
     # -- functions
     def call(self, node) -> Typed:

@@ -106,7 +106,7 @@ def record(draw):
 
 
 NUM = ["n", "m", "total", "3", "0", "-2.5", "n + 1", "n * 2", "n - m", "-n", "n / 4", "n%",
-       "DAYS(d, e)", "DAYS(TODAY(), d)", "YEAR(d)", "MONTH(d)", "DAY(d)", "(n + m) * 0.5"]
+       "DAYS(d, e)", "DAYS(TODAY(), d)", "DAYS(d, DATE(2024, 6, 1))", "YEAR(d)", "MONTH(d)", "DAY(d)", "(n + m) * 0.5"]
 TEXT_CONST = ['"abc"', '"ABC"', '"ab"', '""', '"已退款"', '"é"', '"zz"']
 DATE_SIDE = ["d", "e", "TODAY()", "DATE(2024, 2, 29)", '"2024-03-01"', 'DATEADD(d, 30, "day")',
              'DATEADD(d, 1, "month")', 'DATEADD(e, 2, "week")', 'DATEADD(d, 1, "year")',
@@ -130,7 +130,7 @@ def atom(draw):
     if kind == 6:
         return f"d {op} NOW()"
     if kind == 7:
-        return draw(st.sampled_from(["b", "b = TRUE", "b <> FALSE", "not b", "n", "t & \"x\" = \"abcx\"",
+        return draw(st.sampled_from(["DAYS(TODAY(), d) < 90", "30 >= DAYS(d, DATE(2024, 6, 1))", "b", "b = TRUE", "b <> FALSE", "not b", "n", "t & \"x\" = \"abcx\"",
                                      "n = NULL", "t = NULL", "d = NULL"]))
     if kind == 8:
         return f"ISBLANK({draw(st.sampled_from(list(SCHEMA)))})"

@@ -166,7 +166,6 @@ def _execute_external(step_id: str, kind) -> str:
         if step is None or step.status != "running":
             return "skipped"
         if error is not None:
-            step.attempts -= 1  # _record_failure counts the attempt claimed above
             _record_failure(session, run, step, kind, error)
             return "failed"
         apply_outcome(session, run, step, definition, outcome)

@@ -440,3 +440,72 @@ def public_query(token, body):
     _public_limits(token, "query")
     with unit_of_work() as s:
         return public.query(s, token, body["value"], body["password"])
+
+
+# ---- app bundles and templates ------------------------------------------------------------
+
+@endpoint(bp, "GET", "/apps/<app_id>/export", summary="Export an app as a bundle "
+          "(FORMATS.md section 5)", role=Role.EDITOR)
+def export_app(app_id):
+    from app.bundles.transfer import export_app as export
+
+    with unit_of_work() as s:
+        return export(s, current_actor(), app_id)
+
+
+class ImportedAppOut(Schema):
+    id = fields.String()
+    key = fields.String()
+    name = AnyJSON()
+    template_key = fields.String(allow_none=True)
+
+
+@endpoint(bp, "POST", "/apps/import", summary="Import a bundle into this workspace (refused "
+          "whole with details.problems when any part is invalid)", out=ImportedAppOut,
+          status=201, role=Role.EDITOR)
+def import_app():
+    from app.api.routing import json_body
+    from app.bundles.transfer import import_bundle
+
+    bundle = json_body()
+    if not isinstance(bundle, dict):
+        raise BadRequest(_("The body must be a JSON object", "请求体必须是 JSON 对象"))
+    with unit_of_work() as s:
+        return import_bundle(s, current_actor(), bundle)
+
+
+class TemplateOut(Schema):
+    key = fields.String()
+    name = AnyJSON()
+    description = AnyJSON(allow_none=True)
+    version = fields.String(allow_none=True)
+    demo_data = fields.Boolean()
+
+
+@endpoint(bp, "GET", "/templates", summary="Templates that can be installed", out=TemplateOut,
+          many=True)
+def list_templates():
+    from app.bundles import templates
+
+    return templates.list_templates()
+
+
+class InstallIn(Schema):
+    demo_data = fields.Boolean(load_default=False)
+    size = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1_000_000))
+
+
+class InstallOut(Schema):
+    app = fields.Nested(ImportedAppOut)
+    job_id = fields.String(allow_none=True)
+
+
+@endpoint(bp, "POST", "/templates/<key>/install", summary="Install a template (demo data as "
+          "a job)", body=InstallIn, out=InstallOut, status=201, role=Role.EDITOR)
+def install_template(key, body):
+    from app.bundles import templates
+
+    with unit_of_work() as s:
+        app, job = templates.install(s, current_actor(), key, demo_data=body["demo_data"],
+                                     size=body["size"])
+        return {"app": app, "job_id": job.id if job else None}

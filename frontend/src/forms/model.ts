@@ -1,10 +1,10 @@
 // Helpers over form definitions: stored fields, the rule-evaluator schema, empty values.
 import type { FieldDef, FormDefinition } from '../api/types';
 import type { Schema } from '../rules';
-import { fieldTypeInfo } from './fieldTypes';
+import { storesValue } from './fieldKinds';
 
 export function storedFields(fields: FieldDef[]): FieldDef[] {
-  return fields.filter((f) => fieldTypeInfo(f.type).stores);
+  return fields.filter((f) => storesValue(f.type));
 }
 
 const AGG_RESULT: Record<string, string> = { count: 'number', count_distinct: 'number', sum: 'number', avg: 'number' };

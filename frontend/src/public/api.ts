@@ -1,0 +1,38 @@
+// Anonymous API calls of the public page: JSON, Accept-Language, typed errors.
+import { readCookie } from '../api/client';
+
+export class PublicError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly fields: Record<string, string[]>, readonly details: Record<string, unknown>, readonly retryAfter: number | null) {
+    super(message);
+  }
+}
+
+let lang = 'en';
+export const setPublicLanguage = (l: string) => { lang = l; };
+
+export async function call<T>(path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    const csrf = readCookie('formloom_csrf');
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new PublicError(0, 'network_error', '', {}, {}, null);
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+  if (!res.ok) {
+    const err = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error ?? {};
+    const rawFields = (err.details?.fields ?? {}) as Record<string, unknown>;
+    const fields: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(rawFields)) fields[k] = (Array.isArray(v) ? v : [v]).map((m) => (typeof m === 'string' ? m : String((m as { message?: string })?.message ?? m)));
+    const ra = res.headers.get('Retry-After');
+    throw new PublicError(res.status, err.code ?? `http_${res.status}`, err.message ?? '', fields, err.details ?? {}, ra ? Number(ra) : null);
+  }
+  return parsed as T;
+}

@@ -144,8 +144,10 @@ def run(host: str, port: int, workers: int) -> None:
 
 def _register_plugin_commands() -> None:
     """Commands that live with the engine or template they serve."""
+    from app.form_engine.cli import recompute_command
     from templates_lib.crm.cli import demo_command
 
+    main.add_command(recompute_command)
     main.add_command(demo_command)
 
 

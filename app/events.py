@@ -34,6 +34,28 @@ def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) 
     return row.id
 
 
+def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
+    """The batch form of publish_after_commit: one multi-row INSERT into the outbox (bulk
+    writes and imports), then the same after-commit delivery for each payload."""
+    from app.models import EventOutbox
+    from app.ids import new_id
+
+    if not payloads:
+        return
+    rows = [{"id": new_id(), "workspace_id": p["workspace_id"], "name": event, "payload": p,
+             "attempts": 0} for p in payloads]
+    session.execute(EventOutbox.__table__.insert(), [
+        {**row, "created_at": _now()} for row in rows])
+    pending = session.info.setdefault("pending_events", [])
+    pending.extend((event, {**row["payload"], "outbox_id": row["id"]}) for row in rows)
+
+
+def _now():
+    from app import clock
+
+    return clock.now()
+
+
 def deliver(event: str, payload: dict[str, Any]) -> None:
     for handler in list(_handlers.get(event, ())) + list(_handlers.get("*", ())):
         try:

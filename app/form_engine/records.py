@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.actor import Actor
 from app.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from app import events
 from app.events import publish_after_commit
 from app.form_engine import links, permissions, pipeline, rollups, serials, uniques
 from app.form_engine.compile import CompiledForm
@@ -23,7 +24,7 @@ from app.form_engine.forms import compiled_form, get_form
 from app.form_engine.queries import count, query, serialize  # noqa: F401  (part of this API)
 from app.i18n import _
 from app.ids import new_id
-from app.models import EventOutbox, Form, Record, RecordRevision, UniqueValue, Workspace
+from app.models import Form, Record, RecordRevision, UniqueValue, Workspace
 from app.rule_engine import EvalEnv
 
 BULK_MAX = 1000
@@ -460,21 +461,14 @@ def _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta) -
 
 
 def _bulk_events(session, actor, form, created, source, meta) -> None:
-    """record.created for each row: outbox rows in one executemany, delivered after commit
-    exactly like app.events.publish_after_commit does for one event."""
+    """record.created for each row, written to the outbox in one batch."""
     meta = meta or {}
-    now = clock.now()
-    rows, pending = [], session.info.setdefault("pending_events", [])
-    for record_id, data in created:
-        payload = {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
-                   "form_key": form.key, "record_id": record_id, "data": data, "old": None,
-                   "changed": list(data), "source": source, "actor_id": actor.user_id,
-                   "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
-        outbox_id = new_id()
-        rows.append({"id": outbox_id, "workspace_id": form.workspace_id, "name": "record.created",
-                     "payload": payload, "created_at": now, "attempts": 0})
-        pending.append(("record.created", {**payload, "outbox_id": outbox_id}))
-    _insert_many(session, EventOutbox, rows)
+    events.publish_many_after_commit(session, "record.created", [
+        {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
+         "form_key": form.key, "record_id": record_id, "data": data, "old": None,
+         "changed": list(data), "source": source, "actor_id": actor.user_id,
+         "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
+        for record_id, data in created])
 
 
 def _insert_many(session: Session, model, rows: list[dict]) -> None:

@@ -81,6 +81,8 @@ function Board({ appId, id, initial, forms }: { appId: string; id: string | null
 
   const update = (next: DashboardDef) => { setDef(next); setDirty(true); };
   const onLayout = (l: Layout) => {
+    // The grid reports its compacted layout on mount too; only a user's drag or resize edits.
+    if (!editing) return;
     const byId = new Map(l.map((x) => [x.i, x]));
     const widgets = def.widgets.map((w) => {
       const x = byId.get(w.id);

@@ -1,7 +1,7 @@
 // The widget editor: source form, fields dragged into dimensions and measures, analysis
 // parameters, filter, chart type, and a live chart of the result.
 import { useEffect, useState, type DragEvent, type ReactNode } from 'react';
-import { Alert, Button, Col, Input, InputNumber, Modal, Row, Segmented, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
+import { Alert, Button, Col, Input, InputNumber, Modal, Radio, Row, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { CloseOutlined, HolderOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { FieldDef, FormInfo } from '../api/types';
@@ -111,7 +111,7 @@ export function WidgetEditor({ appId, forms, widget, onSave, onCancel }: {
           </div>
         </Col>
         <Col span={8}>
-          <Param label={t('title')}>
+          <Param label={t('widgetTitle')}>
             <Input value={labelText(draft.title, i18n.language, '')} data-testid="widget-title" onChange={(e) => setDraft((d) => ({ ...d, title: e.target.value }))} />
           </Param>
           <Param label={t('kind')}>
@@ -129,8 +129,8 @@ export function WidgetEditor({ appId, forms, widget, onSave, onCancel }: {
           </Param>
         </Col>
         <Col span={11}>
-          <Segmented size="small" value={draft.chart} data-testid="chart-types" style={{ flexWrap: 'wrap', marginBottom: 8 }}
-            onChange={(chart) => setDraft((d) => ({ ...d, chart: chart as Widget['chart'] }))}
+          <Radio.Group size="small" optionType="button" value={draft.chart} data-testid="chart-types" style={{ display: 'flex', flexWrap: 'wrap', gap: 4, marginBottom: 8 }}
+            onChange={(e) => setDraft((d) => ({ ...d, chart: e.target.value as Widget['chart'] }))}
             options={CHART_TYPES.map((c) => ({ value: c, label: <span data-testid={`chart-${c}`}>{t(`charts.${c}`)}</span> }))} />
           <div style={{ height: 340, border: '1px solid #f0f0f0', borderRadius: 6, padding: 8 }} data-testid="widget-preview">
             {!runnableSpec(spec) ? <Typography.Text type="secondary">{t('previewHint')}</Typography.Text>

@@ -46,7 +46,7 @@ export function ExpressionInput({ value, onChange, fields, prefix = 'record.', f
   return (
     <div>
       <Input.TextArea className="fl-mono" autoSize={{ minRows: 1, maxRows: 6 }} value={text} status={errors.length ? 'error' : undefined}
-        data-testid={testId} placeholder={t('expressionPlaceholder')}
+        data-testid={testId} placeholder={t(prefix ? 'expressionPlaceholder' : 'filterPlaceholder')}
         onChange={(e) => { setText(e.target.value); onChange(e.target.value); }} />
       <Space style={{ marginTop: 4 }}>
         <FieldInsert fields={fields} format={(k) => `${prefix}${k}`}

@@ -74,7 +74,7 @@ export function AppDialog({ open, app, onClose }: Props) {
           </Form.Item>
         )}
         <Form.Item name="icon" label={t('apps.icon')}>
-          <Radio.Group optionType="button" options={APP_ICONS.map((i) => ({ label: i, value: i }))} />
+          <Radio.Group optionType="button" options={Object.entries(APP_ICONS).map(([value, icon]) => ({ label: <span aria-label={value}>{icon}</span>, value }))} />
         </Form.Item>
       </Form>
     </Modal>

@@ -246,6 +246,7 @@ export const zhCN: Catalogue<typeof en> = {
     "scrollForMore": "向下滚动加载更多",
     "noRecords": "还没有数据",
     "noRows": "暂无明细",
+    "rowCount": "{{count}} 行",
     "removeRow": "删除此行",
     "relationMissing": "未找到关联的表单",
     "searchRecords": "搜索数据…",

@@ -28,7 +28,7 @@ describe('PublicForm', () => {
   it('shows a rule-driven field, checks required, submits and thanks', async () => {
     setupPublicI18n();
     const posts: unknown[] = [];
-    mockFetch((url, init) => {
+    mockFetch((_url, init) => {
       if (init?.method === 'POST') { posts.push(JSON.parse(String(init.body))); return { status: 201, body: { id: 'r1' } }; }
       return { status: 200, body: description };
     });

@@ -11,6 +11,7 @@ export interface DisplayContext {
   departmentName?: (id: string) => string;
   yes: string;
   no: string;
+  rows?: (n: number) => string;
 }
 
 function asArray(v: unknown): unknown[] {
@@ -65,7 +66,7 @@ export function cellText(field: FieldDef, value: unknown, ctx: DisplayContext): 
     case 'richtext':
       return htmlToText(String(value));
     case 'subform':
-      return Array.isArray(value) ? `[${value.length}]` : '';
+      return Array.isArray(value) ? ctx.rows?.(value.length) ?? String(value.length) : '';
     case 'relation':
       return asArray(value).map(String).join(', ');
     default:

@@ -18,6 +18,7 @@ export function useDisplayContext(): DisplayContext {
       departmentName: (id: string) => departments.get(id) ?? id,
       yes: t('common.yes'),
       no: t('common.no'),
+      rows: (count: number) => t('records.rowCount', { count }),
     };
   }, [members.data, depts.data, t]);
 }

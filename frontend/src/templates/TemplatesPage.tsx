@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { itemsOf, type AppInfo, type Page, type TemplateInfo } from '../api/types';
+import { AppIcon } from '../apps/AppIcon';
 import { appsKey } from '../apps/queries';
 import { errorMessage } from '../common/errors';
 import { labelText } from '../common/label';
@@ -54,7 +55,7 @@ export default function TemplatesPage() {
             <Card key={tpl.key} data-testid={`template-${tpl.key}`}
               actions={[<Button key="use" type="link" icon={<AppstoreAddOutlined />} onClick={() => { setChosen(tpl); setDemo(true); install.reset(); }}>{t('templates.use')}</Button>]}>
               <Card.Meta
-                avatar={<span className="fl-app-icon" aria-hidden>{tpl.icon && tpl.icon.length <= 4 ? tpl.icon : '🧩'}</span>}
+                avatar={<AppIcon icon={tpl.icon ?? 'apps'} />}
                 title={labelText(tpl.name, i18n.language, tpl.key)}
                 description={labelText(tpl.description, i18n.language)}
               />

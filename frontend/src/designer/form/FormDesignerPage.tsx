@@ -5,7 +5,7 @@ import {
   type CollisionDetection, type DragEndEvent, type DragStartEvent,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { EyeOutlined, RedoOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
+import { EyeOutlined, RedoOutlined, SaveOutlined, SettingOutlined, UndoOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Result, Skeleton, Space, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -49,7 +49,7 @@ function Designer({ initial, saved, appId, forms }: { initial: FormDefinition; s
   const [report, setReport] = useState<MigrationReport | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const dirty = JSON.stringify(d.definition) !== JSON.stringify(savedDef);
-  useUnsavedGuard(dirty);
+  const release = useUnsavedGuard(dirty);
   const savedKeys = useMemo(() => new Set(saved ? savedDef.fields.flatMap((f) => [f.key, ...(f.fields ?? []).map((c) => c.key)]) : []), [saved, savedDef]);
 
   useEffect(() => {
@@ -77,7 +77,10 @@ function Designer({ initial, saved, appId, forms }: { initial: FormDefinition; s
       qc.setQueryData(formKey(form.id), form);
       void qc.invalidateQueries({ queryKey: formsKey(appId) });
       notify.success(t('designer.savedVersion', { version: form.version }));
-      if (!saved) setTimeout(() => navigate(`/apps/${appId}/forms/${form.id}/design`, { replace: true }), 0);
+      if (!saved) {
+        release();
+        navigate(`/apps/${appId}/forms/${form.id}/design`, { replace: true });
+      }
     },
     onError: (err) => {
       if (err instanceof ApiError && err.details.migration) {
@@ -98,7 +101,7 @@ function Designer({ initial, saved, appId, forms }: { initial: FormDefinition; s
       notify.info(t('designer.notInSubform'));
       return;
     }
-    d.dispatch({ type: 'add', fieldType: type, index, parent, label: t(`fieldTypes.${type}`) });
+    d.dispatch({ type: 'add', fieldType: type, index, parent, label: { [i18n.language === 'zh-CN' ? 'zh' : 'en']: t(`fieldTypes.${type}`) } });
   };
 
   const onDragStart = (e: DragStartEvent) => {
@@ -151,6 +154,7 @@ function Designer({ initial, saved, appId, forms }: { initial: FormDefinition; s
         <Space style={{ marginLeft: 'auto' }} wrap>
           <Tooltip title={t('designer.undo')}><Button icon={<UndoOutlined />} disabled={!d.canUndo} onClick={d.undo} aria-label={t('designer.undo')} data-testid="undo" /></Tooltip>
           <Tooltip title={t('designer.redo')}><Button icon={<RedoOutlined />} disabled={!d.canRedo} onClick={d.redo} aria-label={t('designer.redo')} data-testid="redo" /></Tooltip>
+          <Button icon={<SettingOutlined />} type={d.selected ? 'default' : 'primary'} ghost={!d.selected} onClick={() => d.select(null)} data-testid="form-settings-button">{t('designer.formSettings')}</Button>
           <Button icon={<EyeOutlined />} onClick={() => setPreview(true)} data-testid="preview">{t('designer.preview')}</Button>
           {saved && <Link to={`/apps/${appId}/forms/${saved.id}/data`}><Button>{t('forms.data')}</Button></Link>}
           <Button type="primary" icon={<SaveOutlined />} loading={save.isPending && !report} disabled={!d.definition.fields.length}
@@ -196,7 +200,7 @@ function Designer({ initial, saved, appId, forms }: { initial: FormDefinition; s
 
 export default function FormDesignerPage() {
   const { appId = '', formId = 'new' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const isNew = formId === 'new';
   const form = useForm(isNew ? undefined : formId);
   const forms = useForms(appId);
@@ -204,6 +208,8 @@ export default function FormDesignerPage() {
   if (!isNew && form.error) return <Result status="warning" title={errorMessage(form.error, t)} />;
   if (isNew && forms.isPending) return <div className="fl-page"><Skeleton active /></div>;
   const taken = (forms.data ?? []).map((f) => f.key);
-  const initial = isNew ? emptyDefinition(keyFromName('', 'form', taken), t('designer.newFormName')) : form.data!.definition;
+  const initial = isNew
+    ? { ...emptyDefinition(keyFromName('', 'form', taken)), name: { [i18n.language === 'zh-CN' ? 'zh' : 'en']: t('designer.newFormName') } }
+    : form.data!.definition;
   return <Designer key={formId} initial={initial} saved={isNew ? null : form.data!} appId={appId} forms={forms.data ?? []} />;
 }

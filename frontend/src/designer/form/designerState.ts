@@ -1,13 +1,13 @@
 // Designer state: the draft definition, the selected field, and undo/redo history.
 import { useCallback, useReducer } from 'react';
-import type { FieldDef, FieldType, FormDefinition } from '../../api/types';
+import type { FieldDef, FieldType, FormDefinition, Label } from '../../api/types';
 import { fieldTypeInfo } from '../../forms/fieldTypes';
 
 /** Where a field lives: top level, or inside a subform. */
 export interface FieldRef { key: string; parent?: string }
 
 export type Action =
-  | { type: 'add'; fieldType: FieldType; index: number; parent?: string; label: string }
+  | { type: 'add'; fieldType: FieldType; index: number; parent?: string; label: Label }
   | { type: 'move'; from: FieldRef; toIndex: number; toParent?: string }
   | { type: 'update'; ref: FieldRef; patch: Partial<FieldDef> }
   | { type: 'replaceField'; ref: FieldRef; field: FieldDef }

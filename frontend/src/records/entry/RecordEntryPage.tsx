@@ -29,7 +29,7 @@ export default function RecordEntryPage() {
   const [dirty, setDirty] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const andNew = useRef(false);
-  useUnsavedGuard(dirty);
+  const release = useUnsavedGuard(dirty);
 
   const save = useMutation({
     mutationFn: ({ data, touched }: { data: RecordData; touched: Set<string> }) => {
@@ -48,7 +48,8 @@ export default function RecordEntryPage() {
         setFormKey((k) => k + 1);
         return;
       }
-      setTimeout(() => navigate(`/apps/${appId}/forms/${formId}/data`), 0);
+      release();
+      navigate(`/apps/${appId}/forms/${formId}/data`);
     },
   });
 

@@ -1,13 +1,19 @@
 // Asks before leaving a page with unsaved changes (in-app navigation and closing the tab).
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { App } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router';
 
-export function useUnsavedGuard(dirty: boolean) {
+/** Returns release(): call it right before navigating away on purpose (after a save). */
+export function useUnsavedGuard(dirty: boolean): () => void {
   const { t } = useTranslation();
   const { modal } = App.useApp();
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  const dirtyRef = useRef(dirty);
+  const released = useRef(false);
+  dirtyRef.current = dirty;
+  if (dirty) released.current = false;
+  const blocker = useBlocker(useCallback(({ currentLocation, nextLocation }) =>
+    dirtyRef.current && !released.current && currentLocation.pathname !== nextLocation.pathname, []));
 
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
@@ -24,10 +30,10 @@ export function useUnsavedGuard(dirty: boolean) {
 
   useEffect(() => {
     if (!dirty) return;
-    const handler = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-    };
+    const handler = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', handler);
     return () => window.removeEventListener('beforeunload', handler);
   }, [dirty]);
+
+  return useCallback(() => { released.current = true; }, []);
 }

@@ -54,7 +54,10 @@ def references(expression: str) -> list[tuple[str, ...]]:
     """Every name path an expression reads (`amount` -> ('amount',), `record.x` -> ('record','x'))."""
     tree = rule_engine.parse(expression).tree
     found = []
+    functions = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for node in ast.walk(tree):
+        if id(node) in functions:
+            continue
         if isinstance(node, ast.Attribute) and hasattr(node, "parts"):
             found.append(tuple(node.parts))
         elif isinstance(node, ast.Name):

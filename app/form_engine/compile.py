@@ -41,6 +41,7 @@ class CompiledForm:
     people: dict[str, str]                          # key -> "user" | "department"
     volatile: set[str]
     record_schema: dict
+    has_links: bool = False                         # relations to check and lookups to fill
     _validator: jsonschema.Draft202012Validator | None = dc_field(default=None, repr=False)
 
     @property
@@ -99,6 +100,7 @@ def build(form_id: str, version: int, definition: dict, rule_schema: dict) -> Co
                 if getattr(registry.get(f["type"]), "references", None) in ("user", "department")},
         volatile=_volatile_keys(formulas),
         record_schema=_record_schema(stored),
+        has_links=any(f["type"] == "relation" for f in stored.values()),
     )
 
 

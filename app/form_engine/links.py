@@ -73,6 +73,10 @@ def lookup_values(cf: CompiledForm, data: dict, targets: dict) -> dict:
     return values
 
 
+def apply_lookups(cf: CompiledForm, data: dict, targets: dict) -> None:
+    data.update(lookup_values(cf, data, targets))
+
+
 def known_people(session: Session, workspace_id: str, cf: CompiledForm, datas: list[dict]
                  ) -> tuple[set[str], set[str]]:
     users, departments = set(), set()

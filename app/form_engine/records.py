@@ -8,15 +8,14 @@ import copy
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.actor import Actor
-from app.errors import BadRequest, Conflict, NotFound, ValidationFailed
-from app import events
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.events import publish_after_commit
 from app.form_engine import links, permissions, pipeline, rollups, serials, uniques
+from app.form_engine.bulk import BULK_MAX  # noqa: F401  (part of this API)
 from app.form_engine.compile import CompiledForm
 from app.form_engine.expressions import referenced_fields
 from app.form_engine.fields.relation import relation_ids
@@ -24,10 +23,9 @@ from app.form_engine.forms import compiled_form, get_form
 from app.form_engine.queries import count, query, serialize  # noqa: F401  (part of this API)
 from app.i18n import _
 from app.ids import new_id
-from app.models import Form, Record, RecordRevision, UniqueValue, Workspace
+from app.models import Form, Record, RecordRevision, Workspace
 from app.rule_engine import EvalEnv
 
-BULK_MAX = 1000
 _INVALID = _("The record is not valid", "记录无效")
 
 
@@ -55,7 +53,7 @@ def _invalid(errors: dict) -> ValidationFailed:
     return ValidationFailed(_INVALID, {"fields": errors})
 
 
-def _logs_data(form: Form) -> bool:
+def logs_data(form: Form) -> bool:
     return (form.definition.get("settings") or {}).get("data_log", True)
 
 
@@ -68,7 +66,7 @@ def _event(session, name, form, record_id, data, old, changed, source, actor, me
         "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")})
 
 
-def _bump_data_version(session: Session, form: Form, by: int = 1) -> None:
+def bump_data_version(session: Session, form: Form, by: int = 1) -> None:
     session.execute(sa.update(Form).where(Form.id == form.id)
                     .values(data_version=Form.data_version + by))
 
@@ -114,7 +112,7 @@ def _load_for_write(session: Session, actor: Actor, record_id: str) -> tuple[Rec
 
 
 def _rollup_values_for_new(cf: CompiledForm) -> dict:
-    return {f["key"]: rollups._EMPTY.get(f["agg"]) for f in cf.rollups}
+    return {f["key"]: rollups.EMPTY.get(f["agg"]) for f in cf.rollups}
 
 
 def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: str = "api",
@@ -137,14 +135,14 @@ def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: 
                     updated_by=actor.user_id, owner_id=actor.user_id,
                     department_id=actor.department_ids[0] if actor.department_ids else None)
     session.add(record)
-    if _logs_data(form):
+    if logs_data(form):
         session.add(RecordRevision(workspace_id=form.workspace_id, record_id=record_id,
                                    form_id=form.id, version=1, action="create",
                                    actor_id=actor.user_id, source=source, changed=list(values),
                                    before=None, after=values))
     session.flush()
     _propagate(session, actor, form, None, values, record_id, meta, 0)
-    _bump_data_version(session, form)
+    bump_data_version(session, form)
     _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
            meta)
     return record
@@ -174,7 +172,7 @@ def update(session: Session, actor: Actor, record_id: str, changes: dict, *,
     record.form_version = form.version
     record.updated_by = actor.user_id
     record.updated_at = clock.now()
-    if _logs_data(form):
+    if logs_data(form):
         session.add(RecordRevision(
             workspace_id=form.workspace_id, record_id=record.id, form_id=form.id,
             version=record.version, action="update", actor_id=actor.user_id, source=source,
@@ -182,7 +180,7 @@ def update(session: Session, actor: Actor, record_id: str, changes: dict, *,
             after={k: after.get(k) for k in changed}))
     session.flush()
     _propagate(session, actor, form, before, after, record.id, meta, 0, changed)
-    _bump_data_version(session, form)
+    bump_data_version(session, form)
     _event(session, "record.updated", form, record.id, after, before, changed, source, actor, meta)
     return record
 
@@ -194,7 +192,7 @@ def delete(session: Session, actor: Actor, record_id: str, *, source: str = "api
     _release_references(session, actor, form, record, meta)
     before = copy.deepcopy(record.data)
     uniques.release(session, record.id)
-    if _logs_data(form):
+    if logs_data(form):
         session.add(RecordRevision(workspace_id=form.workspace_id, record_id=record.id,
                                    form_id=form.id, version=record.version + 1, action="delete",
                                    actor_id=actor.user_id, source=source, changed=list(before),
@@ -202,7 +200,7 @@ def delete(session: Session, actor: Actor, record_id: str, *, source: str = "api
     session.delete(record)
     session.flush()
     _propagate(session, actor, form, before, None, record.id, meta, 0)
-    _bump_data_version(session, form)
+    bump_data_version(session, form)
     _event(session, "record.deleted", form, record.id, before, before, list(before), source,
            actor, meta)
 
@@ -269,6 +267,7 @@ def _propagate(session, actor, form, before, after, record_id, meta, depth, chan
     if depth >= rollups.MAX_DEPTH:
         return
     changed_set = set(changed) if changed is not None else None
+    wanted: dict[tuple[str, str], tuple[Form, list[dict]]] = {}
     for target_form, rollup in rollups.rollups_fed_by(session, form):
         relevant = {rollup["via"], rollup.get("field")}
         if rollup.get("filter"):
@@ -276,7 +275,8 @@ def _propagate(session, actor, form, before, after, record_id, meta, depth, chan
         if changed_set is not None and not (changed_set & relevant):
             continue
         for target_id in rollups.affected_targets(rollup["via"], before, after):
-            _refresh_rollup(session, target_form, rollup, form, target_id, meta, depth)
+            wanted.setdefault((target_form.id, target_id), (target_form, []))[1].append(rollup)
+    _refresh_rollups(session, form, wanted, meta, depth)
     if before is None or after is None or not changed_set:
         return
     for other, relation, lookup in rollups.lookups_reading(session, form):
@@ -303,18 +303,24 @@ def _rollup_filter(session, source: Form, rollup: dict):
     return clause
 
 
-def _refresh_rollup(session, target_form, rollup, source, target_id, meta, depth) -> None:
-    target = session.scalar(sa.select(Record).where(Record.id == target_id,
-                                                    Record.form_id == target_form.id))
-    if target is None:
-        return
-    clause = _rollup_filter(session, source, rollup)
-    if clause is None and rollup.get("filter"):
-        from app.form_engine.queries import python_rollup
-        value = python_rollup(session, rollup, source, target_id)
-    else:
-        value = rollups.aggregate(session, rollup, source, target_id, clause)
-    refresh_derived(session, target_form, target, {rollup["key"]: value}, meta, depth + 1)
+def _refresh_rollups(session, source, wanted: dict, meta, depth) -> None:
+    """Recompute the named rollups of each target record and store them in one refresh, so
+    flows get one record.updated listing every rollup that changed."""
+    for (_form_id, target_id), (target_form, fed) in sorted(wanted.items()):
+        target = session.scalar(sa.select(Record).where(Record.id == target_id,
+                                                        Record.form_id == target_form.id))
+        if target is None:
+            continue
+        values = {}
+        for rollup in fed:
+            clause = _rollup_filter(session, source, rollup)
+            if clause is None and rollup.get("filter"):
+                from app.form_engine.queries import python_rollup
+                values[rollup["key"]] = python_rollup(session, rollup, source, target_id)
+            else:
+                values[rollup["key"]] = rollups.aggregate(session, rollup, source, target_id,
+                                                          clause)
+        refresh_derived(session, target_form, target, values, meta, depth + 1)
 
 
 def refresh_derived(session: Session, form: Form, record: Record, updates: dict,
@@ -333,7 +339,7 @@ def refresh_derived(session: Session, form: Form, record: Record, updates: dict,
     record.updated_at = clock.now()
     session.flush()
     _propagate(session, system, form, before, after, record.id, meta, depth, changed)
-    _bump_data_version(session, form)
+    bump_data_version(session, form)
     _event(session, "record.updated", form, record.id, after, before, changed, "system", system,
            meta)
 
@@ -343,135 +349,20 @@ def refresh_derived(session: Session, form: Form, record: Record, updates: dict,
 def bulk_create(session: Session, actor: Actor, form_id: str, rows: list[dict], *,
                 source: str = "import", mode: str = "all_or_nothing", meta: dict | None = None
                 ) -> BulkResult:
-    """Create many records with batched checks and inserts (executemany)."""
-    if len(rows) > BULK_MAX:
-        raise BadRequest(_("At most {n} records per request", "每次最多 {n} 条记录", n=BULK_MAX))
-    form = get_form(session, actor, form_id)
-    permissions.require(actor, form, "import" if source == "import" else "create")
-    cf = compiled_form(session, form)
-    env = eval_env(session, actor, form.workspace_id)
-    readonly = frozenset() if actor.is_system else (
-        permissions.readonly_fields(actor, form) | {k for k, f in cf.fields.items() if f.get("readonly")})
-    errors: dict[int, dict] = {}
-    datas: list[dict] = []
-    for i, row in enumerate(rows):
-        row_errors: dict = {}
-        clean = pipeline.check_input(cf, row, row_errors, readonly)
-        data = {k: None for k in cf.fields}
-        data.update(clean)
-        pipeline.apply_defaults(cf, data, set(clean), env)
-        datas.append(data)
-        if row_errors:
-            errors[i] = row_errors
-    targets = links.load_targets(session, form, cf, datas)
-    people = links.known_people(session, form.workspace_id, cf, datas) if cf.people else None
-    rollup_defaults = _rollup_values_for_new(cf)
-    for i, data in enumerate(datas):
-        row_errors = errors.get(i, {})
-        if cf.relations:
-            links.check_relations(cf, data, targets, env, row_errors)
-            data.update(links.lookup_values(cf, data, targets))
-        if people is not None:
-            links.check_people(cf, data, people, row_errors)
-        pipeline.compute_formulas(cf, data, env)
-        pipeline.check_conditions(cf, data, env, row_errors)
-        if not row_errors:
-            pipeline.check_validations(cf, data, env, row_errors)
-        data.update(rollup_defaults)
-        if row_errors:
-            errors[i] = row_errors
-    claims = _bulk_unique(session, form, cf, datas, errors)
-    if errors and mode == "all_or_nothing":
-        raise ValidationFailed(_("Some records are not valid; nothing was saved",
-                                 "部分记录无效，未保存任何记录"),
-                               {"records": {str(i): e for i, e in sorted(errors.items())}})
-    good = [i for i in range(len(datas)) if i not in errors]
-    ids: list = [None] * len(datas)
-    for i in good:
-        ids[i] = new_id()
-    _bulk_serials(session, form, cf, [datas[i] for i in good], env)
-    _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta)
-    return BulkResult(ids=ids, errors=errors)
+    """Create up to BULK_MAX records; all_or_nothing raises ValidationFailed keyed by row index,
+    skip_bad saves the good rows and returns the others' errors."""
+    from app.form_engine import bulk
+
+    return bulk.create_many(session, actor, form_id, rows, source=source, mode=mode, meta=meta)
 
 
-def _bulk_unique(session, form, cf, datas, errors) -> list[dict]:
-    claims = [uniques.entries(cf, d) if cf.unique else {} for d in datas]
-    if not cf.unique:
-        return claims
-    seen: dict[tuple, int] = {}
-    for i, claim in enumerate(claims):
-        for pair in claim.items():
-            if pair in seen and i not in errors:
-                errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in pair[0].split(",")})
-            seen.setdefault(pair, i)
-    by_constraint: dict[str, list[str]] = {}
-    for constraint, value_hash in seen:
-        by_constraint.setdefault(constraint, []).append(value_hash)
-    for constraint, hashes in by_constraint.items():
-        for start in range(0, len(hashes), 900):
-            held = session.scalars(sa.select(UniqueValue.value_hash).where(
-                UniqueValue.form_id == form.id, UniqueValue.constraint_key == constraint,
-                UniqueValue.value_hash.in_(hashes[start:start + 900])))
-            for value_hash in held:
-                i = seen[(constraint, value_hash)]
-                errors.setdefault(i, {}).update({k: [uniques.TAKEN] for k in constraint.split(",")})
-    return claims
-
-
-def _bulk_serials(session, form, cf, datas, env) -> None:
-    if not datas:
-        return
-    today = env.today()
-    for f in cf.serials:
-        period = serials.period_of(f, today)
-        last = serials.allocate(session, form.id, f["key"], period, len(datas))
-        for n, data in enumerate(datas, start=last - len(datas) + 1):
-            data[f["key"]] = serials.render(f, period, n)
-
-
-def _bulk_insert(session, actor, form, good, ids, datas, claims, source, meta) -> None:
-    if not good:
-        return
-    now = clock.now()
-    dept = actor.department_ids[0] if actor.department_ids else None
-    _insert_many(session, Record, [
-        {"id": ids[i], "workspace_id": form.workspace_id, "form_id": form.id, "data": datas[i],
-         "version": 1, "form_version": form.version, "created_by": actor.user_id,
-         "updated_by": actor.user_id, "owner_id": actor.user_id, "department_id": dept,
-         "created_at": now, "updated_at": now} for i in good])
-    unique_rows = [{"form_id": form.id, "constraint_key": c, "value_hash": h, "record_id": ids[i]}
-                   for i in good for c, h in claims[i].items()]
-    if unique_rows:
-        try:
-            with session.begin_nested():
-                _insert_many(session, UniqueValue, unique_rows)
-        except IntegrityError:
-            raise uniques.conflict({r["constraint_key"] for r in unique_rows}) from None
-    if _logs_data(form):
-        _insert_many(session, RecordRevision, [
-            {"id": new_id(), "workspace_id": form.workspace_id, "record_id": ids[i],
-             "form_id": form.id, "version": 1, "action": "create", "actor_id": actor.user_id,
-             "source": source, "at": now, "changed": list(datas[i]), "before": None,
-             "after": datas[i]} for i in good])
-    _bulk_events(session, actor, form, [(ids[i], datas[i]) for i in good], source, meta)
-    if rollups.rollups_fed_by(session, form):
-        for i in good:
-            _propagate(session, actor, form, None, datas[i], ids[i], meta, 0)
-    _bump_data_version(session, form, len(good))
-
-
-def _bulk_events(session, actor, form, created, source, meta) -> None:
-    """record.created for each row, written to the outbox in one batch."""
-    meta = meta or {}
-    events.publish_many_after_commit(session, "record.created", [
-        {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
-         "form_key": form.key, "record_id": record_id, "data": data, "old": None,
-         "changed": list(data), "source": source, "actor_id": actor.user_id,
-         "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
-        for record_id, data in created])
-
-
-def _insert_many(session: Session, model, rows: list[dict]) -> None:
-    """Core executemany on the table (the driver batches it), not the ORM's per-object path."""
-    if rows:
-        session.connection().execute(model.__table__.insert(), rows)
+def propagate_many(session, actor, form, created: list[tuple[str, dict]], meta) -> None:
+    """Rollups fed by many new records: each target refreshed once, not once per record."""
+    wanted: dict[tuple[str, str], tuple[Form, list[dict]]] = {}
+    for target_form, rollup in rollups.rollups_fed_by(session, form):
+        for _record_id, data in created:
+            for target_id in rollups.affected_targets(rollup["via"], None, data):
+                fed = wanted.setdefault((target_form.id, target_id), (target_form, []))[1]
+                if rollup not in fed:
+                    fed.append(rollup)
+    _refresh_rollups(session, form, wanted, meta, 0)

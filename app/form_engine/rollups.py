@@ -11,7 +11,7 @@ from app.form_engine.sqljson import field_number, field_text, points_at
 from app.models import Form, Record
 
 MAX_DEPTH = 4
-_EMPTY = {"count": 0, "count_distinct": 0, "sum": 0}
+EMPTY = {"count": 0, "count_distinct": 0, "sum": 0}
 
 
 def _number(value):
@@ -46,7 +46,7 @@ def aggregate(session: Session, rollup: dict, source: Form, target_id: str, filt
         stmt = stmt.where(filter_clause)
     result = session.scalar(stmt)
     if result is None:
-        return _EMPTY.get(agg)
+        return EMPTY.get(agg)
     if agg in ("count", "count_distinct"):
         return int(result)
     if agg in ("sum", "avg") or numeric:

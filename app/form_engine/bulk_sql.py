@@ -1,0 +1,73 @@
+"""Multi-row writes for bulk creates: COPY on PostgreSQL (one round trip per table, JSON encoded
+once by the caller), executemany elsewhere; unique claims in one INSERT .. ON CONFLICT DO NOTHING
+whose RETURNING says which values were free."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from app.models import UniqueValue
+
+SQLITE_CHUNK = 200  # 4 parameters a row stays far below SQLite's variable limit
+
+
+class JsonText(str):
+    """A value already encoded as JSON text (written as is by COPY, decoded for executemany)."""
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def insert_rows(session: Session, table: sa.Table, columns: list[str], rows: list[tuple]) -> None:
+    """Insert rows (tuples in `columns` order) into `table` within the session's transaction."""
+    if not rows:
+        return
+    if dialect_of(session) == "postgresql":
+        raw = session.connection().connection.driver_connection
+        names = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    decoded = [{c: (json.loads(v) if isinstance(v, JsonText) else v) for c, v in zip(columns, row)}
+               for row in rows]
+    session.connection().execute(table.insert(), decoded)
+
+
+def claim_unique(session: Session, form_id: str, claims: list[tuple[str, str, str]]
+                 ) -> set[tuple[str, str]]:
+    """Insert (constraint, value hash, record id) claims; returns the (constraint, hash) pairs
+    another record already held. A concurrent uncommitted claim of the same value makes this
+    wait for that transaction, so two racing batches cannot both win."""
+    if not claims:
+        return set()
+    won: set[tuple[str, str]] = set()
+    if dialect_of(session) == "postgresql":
+        rows = session.execute(sa.text(
+            "INSERT INTO unique_values (form_id, constraint_key, value_hash, record_id) "
+            "SELECT :form_id, c, h, r FROM unnest(CAST(:c AS text[]), CAST(:h AS text[]), "
+            "CAST(:r AS text[])) AS t(c, h, r) ON CONFLICT DO NOTHING "
+            "RETURNING constraint_key, value_hash"),
+            {"form_id": form_id, "c": [c[0] for c in claims], "h": [c[1] for c in claims],
+             "r": [c[2] for c in claims]})
+        won.update((c, h) for c, h in rows)
+    else:
+        for start in range(0, len(claims), SQLITE_CHUNK):
+            chunk = claims[start:start + SQLITE_CHUNK]
+            stmt = sqlite.insert(UniqueValue).values([
+                {"form_id": form_id, "constraint_key": c, "value_hash": h, "record_id": r}
+                for c, h, r in chunk]).on_conflict_do_nothing().returning(
+                UniqueValue.constraint_key, UniqueValue.value_hash)
+            won.update((c, h) for c, h in session.execute(stmt))
+    return {(c, h) for c, h, _r in claims} - won
+
+
+def release_records(session: Session, record_ids: list[str]) -> None:
+    """Drop the unique claims of records that will not be saved after all."""
+    for start in range(0, len(record_ids), 500):
+        session.execute(sa.delete(UniqueValue).where(
+            UniqueValue.record_id.in_(record_ids[start:start + 500])))

@@ -16,12 +16,32 @@ def _app(**overrides):
     return create_app(overrides or None)
 
 
-@click.group()
+class _Group(click.Group):
+    """Typed engine errors become a readable message and exit code 1, not a traceback."""
+
+    def invoke(self, ctx):
+        from app.errors import FormloomError
+        from app.i18n import render
+
+        try:
+            return super().invoke(ctx)
+        except FormloomError as err:
+            lang = os.environ.get("FORMLOOM_LANG", "en")
+            details = render(err.details, lang)
+            text = render(err.message, lang)
+            if details:
+                import json
+
+                text += "\n" + json.dumps(details, ensure_ascii=False, indent=2)[:4000]
+            raise click.ClickException(text) from None
+
+
+@click.group(cls=_Group)
 def main() -> None:
     """Formloom: no-code forms, workflows and dashboards."""
 
 
-@main.group()
+@main.group(cls=_Group)
 def db() -> None:
     """Database schema."""
 
@@ -142,13 +162,107 @@ def run(host: str, port: int, workers: int) -> None:
         raise SystemExit(f"a process exited unexpectedly: {codes}")
 
 
+def _find_workspace(s, workspace: str):
+    import sqlalchemy as sa
+
+    from app.models import Workspace
+
+    ws = s.get(Workspace, workspace) or s.scalar(
+        sa.select(Workspace).where(Workspace.name == workspace).order_by(Workspace.created_at))
+    if ws is None:
+        raise click.BadParameter(f"no workspace with id or name {workspace!r}",
+                                 param_hint="--workspace")
+    return ws
+
+
+@main.group(cls=_Group)
+def template() -> None:
+    """App templates (templates_lib/)."""
+
+
+@template.command("list")
+def template_list() -> None:
+    """List the templates that can be installed."""
+    from app.bundles.templates import list_templates
+
+    for t in list_templates():
+        name = t["name"].get("en") if isinstance(t["name"], dict) else t["name"]
+        click.echo(f"{t['key']}\t{t.get('version', '')}\t{name}")
+
+
+@template.command("install")
+@click.argument("key")
+@click.option("--workspace", required=True, help="Workspace id or name.")
+@click.option("--demo", is_flag=True, help="Also generate demo data.")
+@click.option("--customers", default=500, show_default=True, type=click.IntRange(1, 2_000_000))
+def template_install(key: str, workspace: str, demo: bool, customers: int) -> None:
+    """Install template KEY into a workspace (optionally with demo data, with progress)."""
+    from app.auth.actor import Actor
+    from app.bundles.templates import install
+    from app.extensions import unit_of_work
+
+    with _app().app_context():
+        with unit_of_work() as s:
+            ws = _find_workspace(s, workspace)
+            installed, _job = install(s, Actor.system(ws.id, via="template"), key)
+            app_id, ws_id = installed.id, ws.id
+        click.echo(f"installed {key} as app {app_id} in workspace {ws_id}")
+        if demo:
+            _generate_demo(key, ws_id, app_id, customers)
+
+
+def _generate_demo(key: str, workspace_id: str, app_id: str, customers: int) -> None:
+    from app.auth.actor import Actor
+    from app.bundles.templates import _demo_module
+    from app.extensions import unit_of_work
+
+    module = _demo_module(key)
+    with unit_of_work() as s, click.progressbar(length=1, label="demo data") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        result = module.generate(s, Actor.system(workspace_id, via="template"), app_id,
+                                 customers=customers, progress=progress)
+    for form_key, count in getattr(result, "counts", {}).items():
+        click.echo(f"{form_key}: {count}")
+
+
+@main.command("demo")
+@click.option("--customers", default=2000, show_default=True, type=click.IntRange(1, 2_000_000))
+@click.option("--workspace", default="Demo", show_default=True,
+              help="Workspace id or name; a workspace of this name is created when missing.")
+def demo(customers: int, workspace: str) -> None:
+    """Install the Repurchase CRM (once) and fill it with realistic seeded demo data."""
+    import sqlalchemy as sa
+
+    from app.auth.actor import Actor
+    from app.bundles.templates import install
+    from app.extensions import unit_of_work
+    from app.models import App, Workspace
+
+    with _app().app_context():
+        with unit_of_work() as s:
+            ws = s.get(Workspace, workspace) or s.scalar(
+                sa.select(Workspace).where(Workspace.name == workspace))
+            if ws is None:
+                ws = Workspace(name=workspace)
+                s.add(ws)
+                s.flush()
+                click.echo(f"created workspace {ws.name} ({ws.id}); add an owner with "
+                           f"formloom create-admin --workspace {ws.name!r}")
+            crm = s.scalar(sa.select(App).where(App.workspace_id == ws.id, App.key == "crm"))
+            if crm is None:
+                crm, _job = install(s, Actor.system(ws.id, via="template"), "crm")
+            ws_id, app_id = ws.id, crm.id
+        _generate_demo("crm", ws_id, app_id, customers)
+
+
 def _register_plugin_commands() -> None:
     """Commands that live with the engine or template they serve."""
     from app.form_engine.cli import recompute_command
-    from templates_lib.crm.cli import demo_command
 
     main.add_command(recompute_command)
-    main.add_command(demo_command)
 
 
 _register_plugin_commands()

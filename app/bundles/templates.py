@@ -86,7 +86,8 @@ def run_demo_data(job_id: str) -> None:
             def progress(done: int, total: int) -> None:
                 jobs.report_progress(job_id, done, total)
 
-            result = module.generate(session, actor, params["app_id"], params["size"], progress)
+            result = module.generate(session, actor, params["app_id"], customers=params["size"],
+                                     progress=progress)
             jobs.finish(session, job, status="succeeded", done=params["size"],
                         total=params["size"], result=result if isinstance(result, dict) else None)
     except Exception as exc:

@@ -145,6 +145,10 @@ export interface Revision {
   changed?: string[] | Record<string, unknown>;
   changes?: Record<string, { from?: unknown; to?: unknown; old?: unknown; new?: unknown }>;
   data?: Record<string, unknown>;
+  actor_id?: string | null;
+  source?: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
 }
 
 export interface Job {

@@ -118,6 +118,7 @@ export function PublicForm({ token }: { token: string }) {
       <h1>{title}</h1>
       {desc.form.description && <p className="pf-desc">{labelText(desc.form.description, i18n.language)}</p>}
       {banner && <div className="pf-banner" role="alert">{banner}</div>}
+      {definition.fields.length === 0 && <p className="pf-message">{t('noQuestions')}</p>}
       {desc.settings.honeypot && (
         <div className="pf-trap" aria-hidden>
           <label>Website<input tabIndex={-1} autoComplete="off" name={desc.settings.honeypot} value={trap} onChange={(e) => setTrap(e.target.value)} /></label>

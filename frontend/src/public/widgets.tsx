@@ -109,6 +109,18 @@ export function PublicWidget(p: PublicWidgetProps) {
     }
     case 'subform':
       return <PublicSubform {...p} />;
+    case 'location': {
+      const loc = (p.value && typeof p.value === 'object' ? p.value : {}) as { lat?: number; lng?: number; label?: string };
+      const locate = () => navigator.geolocation?.getCurrentPosition((pos) =>
+        p.onChange({ ...loc, lat: Number(pos.coords.latitude.toFixed(6)), lng: Number(pos.coords.longitude.toFixed(6)) }));
+      return (
+        <div className="pf-address" id={p.id}>
+          <button type="button" className="pf-button pf-secondary pf-wide" onClick={locate}>{t('locateMe')}</button>
+          {loc.lat !== undefined && <output className="pf-computed pf-wide">{loc.lat}, {loc.lng}</output>}
+          <input className="pf-input pf-wide" placeholder={t('placeName')} value={loc.label ?? ''} onChange={(e) => p.onChange({ ...loc, label: e.target.value })} />
+        </div>
+      );
+    }
     case 'formula': case 'lookup': case 'rollup': case 'serial':
       return <output id={p.id} className="pf-computed">{p.value === null || p.value === undefined || p.value === '' ? t('computed') : String(p.value)}</output>;
     case 'text':

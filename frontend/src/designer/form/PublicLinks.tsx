@@ -9,6 +9,9 @@ import { labelText } from '../../common/label';
 import { useNotify } from '../../common/useNotify';
 import { storedFields } from '../../forms/model';
 
+/** Field types a public link can show (the server's PUBLIC_TYPES). */
+const PUBLIC_TYPES = new Set(['text', 'textarea', 'number', 'checkbox', 'date', 'datetime', 'select', 'multiselect', 'phone', 'email', 'url', 'rating', 'address', 'location', 'subform']);
+
 interface Link { url: string; token: string; enabled: boolean; config?: Record<string, unknown>; submissions?: number }
 
 function useLink(formId: string, path: 'public' | 'public-query') {
@@ -38,13 +41,21 @@ export function PublicLinks({ formId, definition }: { formId: string; definition
   const query = useLink(formId, 'public-query');
   const fields = storedFields(definition.fields).filter((f) => !['formula', 'lookup', 'rollup', 'serial'].includes(f.type));
   const uniqueFields = storedFields(definition.fields).filter((f) => f.unique || f.type === 'serial');
+  const publicFields = storedFields(definition.fields).filter((f) => PUBLIC_TYPES.has(f.type));
+  const current = (fill.data?.config?.fields as string[] | undefined) ?? null;
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [thanks, setThanks] = useState<string | null>(null);
+  const fillFields = chosen ?? current ?? publicFields.map((f) => f.key);
+  const fillThanks = thanks ?? ((fill.data?.config?.thank_you as string | undefined) ?? '');
   const [lookup, setLookup] = useState<string | undefined>();
   const [shown, setShown] = useState<string[]>([]);
   const [password, setPassword] = useState('');
   const refresh = () => qc.invalidateQueries({ queryKey: ['public-link', formId] });
   const toggle = useMutation({
-    mutationFn: (on: boolean) => (on ? api.post(`/forms/${formId}/public`, {}) : api.delete(`/forms/${formId}/public`)),
-    onSuccess: refresh, onError: notify.error,
+    mutationFn: (on: boolean) => (on
+      ? api.post(`/forms/${formId}/public`, { fields: fillFields, thank_you: fillThanks || null })
+      : api.delete(`/forms/${formId}/public`)),
+    onSuccess: () => { setChosen(null); setThanks(null); return refresh(); }, onError: notify.error,
   });
   const enableQuery = useMutation({
     mutationFn: () => api.post(`/forms/${formId}/public-query`, { lookup_field: lookup, fields: shown, password: password || null }),
@@ -68,6 +79,18 @@ export function PublicLinks({ formId, definition }: { formId: string; definition
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('forms.publicEnabled')} {t('designer.submissions', { count: fill.data.submissions ?? 0 })}</Typography.Text>
         </>
       )}
+      <Form layout="vertical" size="small">
+        <Form.Item label={t('designer.publicFields')} extra={t('designer.publicFieldsHelp')}>
+          <Select mode="multiple" value={fillFields} onChange={setChosen} data-testid="public-fields"
+            options={publicFields.map((f) => ({ value: f.key, label: label(f.key) }))} />
+        </Form.Item>
+        <Form.Item label={t('designer.thankYou')}>
+          <Input value={fillThanks} onChange={(e) => setThanks(e.target.value)} placeholder={t('designer.thankYouDefault')} />
+        </Form.Item>
+        {fillOn && (chosen !== null || thanks !== null) && (
+          <Button size="small" type="primary" loading={toggle.isPending} onClick={() => toggle.mutate(true)}>{t('designer.updateLink')}</Button>
+        )}
+      </Form>
       <Typography.Text strong style={{ marginTop: 8 }}>{t('designer.publicQuery')}</Typography.Text>
       {query.data?.enabled ? (
         <>

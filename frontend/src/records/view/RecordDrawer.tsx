@@ -8,7 +8,7 @@ import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { itemsOf, type FieldDef, type Page, type RecordItem, type Revision } from '../../api/types';
 import { labelText } from '../../common/label';
-import { FieldValue, type DisplayContext } from '../display';
+import { cellText, FieldValue, type DisplayContext } from '../display';
 
 interface Props {
   record: RecordItem | null;
@@ -20,6 +20,7 @@ interface Props {
 }
 
 function who(r: Revision, display: DisplayContext): string {
+  if (r.actor_id) return display.userName?.(r.actor_id) ?? r.actor_id;
   const by = r.by ?? r.who;
   if (!by) return '';
   if (typeof by === 'string') return display.userName?.(by) ?? by;
@@ -53,8 +54,18 @@ function History({ recordId, fields, display }: { recordId: string; fields: Fiel
             <div><strong>{who(r, display) || t('records.someone')}</strong> · {when ? dayjs(when).format('YYYY-MM-DD HH:mm') : ''}
               {r.version !== undefined && <Tag style={{ marginLeft: 8 }}>v{r.version}</Tag>}</div>
             <div style={{ color: '#5b6270' }}>
-              {r.action === 'create' || (i === history.data.length - 1 && !keys.length) ? t('records.createdIt') : keys.length ? `${t('records.changed')}: ${keys.map(label).join(', ')}` : r.action}
+              {r.action === 'create' || r.action === 'created' || (i === history.data.length - 1 && !keys.length) ? t('records.createdIt') : keys.length ? `${t('records.changed')}: ${keys.map(label).join(', ')}` : r.action}
+              {r.source && r.source !== 'api' && <Tag style={{ marginLeft: 8 }}>{t(`records.sources.${r.source}`, { defaultValue: r.source })}</Tag>}
             </div>
+            {r.before && r.after && keys.length > 0 && (
+              <ul style={{ margin: '4px 0 0', paddingLeft: 18, fontSize: 12 }}>
+                {keys.slice(0, 8).map((k) => {
+                  const f = fields.find((x) => x.key === k);
+                  const show = (v: unknown) => (f ? cellText(f, v, display) : JSON.stringify(v)) || '—';
+                  return <li key={k}>{label(k)}: <s>{show(r.before![k])}</s> → {show(r.after![k])}</li>;
+                })}
+              </ul>
+            )}
           </div>
         ),
       };

@@ -1,6 +1,6 @@
 // A dashboard: widgets on a grid (drag, resize in edit mode), filters, linkage, drill-down,
 // full screen and auto-refresh.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import ReactGridLayout, { useContainerWidth, type Layout } from 'react-grid-layout';
 import 'react-grid-layout/css/styles.css';
 import { Button, Empty, Input, Result, Select, Spin, Tag, Typography } from 'antd';
@@ -14,6 +14,7 @@ import { useForms } from '../apps/queries';
 import { keyFromName } from '../common/keys';
 import { labelText } from '../common/label';
 import { useNotify } from '../common/useNotify';
+import { useUnsavedGuard } from '../flows/useUnsavedGuard';
 import { exportUrl, useDashboard, useDashboardData, useSaveDashboard } from './api';
 import { DrillDrawer, type DrillTarget } from './DrillDrawer';
 import { FiltersBar } from './FiltersBar';
@@ -57,6 +58,7 @@ function Board({ appId, id, initial, forms }: { appId: string; id: string | null
   const frame = useRef<HTMLDivElement>(null);
   const { width, containerRef, mounted } = useContainerWidth();
   const save = useSaveDashboard(appId);
+  const allowNavigation = useUnsavedGuard(dirty, t('leaveUnsaved'));
 
   // Saved dashboards read all widgets at once under the filters; while editing, each widget's
   // spec runs on its own so unsaved changes show immediately.
@@ -108,7 +110,10 @@ function Board({ appId, id, initial, forms }: { appId: string; id: string | null
         notify.success(t('saved'));
         setDirty(false);
         setEditing(false);
-        if (!id) navigate(`/apps/${appId}/dashboards/${saved.id}`, { replace: true });
+        if (!id) {
+          allowNavigation();
+          navigate(`/apps/${appId}/dashboards/${saved.id}`, { replace: true });
+        }
       },
       onError: (err) => {
         if (err instanceof ApiError && Object.keys(err.fields).length) {
@@ -132,12 +137,6 @@ function Board({ appId, id, initial, forms }: { appId: string; id: string | null
     setValues((v) => ({ ...v, _linkage: { widget: target.widgetId, field: dim.field, value, bucket: dim.bucket, label: target.label } }));
   };
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 
   return (
     <div className="fl-page" ref={frame} style={{ background: '#f5f6f8', overflow: 'auto' }}>

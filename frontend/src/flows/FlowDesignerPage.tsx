@@ -24,6 +24,7 @@ import { TriggerEditor } from './panel/TriggerEditor';
 import { DRAG_TYPE, Palette } from './Palette';
 import { RunsPanel } from './RunsPanel';
 import { describeOutput, TestPanel } from './TestPanel';
+import { useUnsavedGuard } from './useUnsavedGuard';
 import type { FlowGraph, FlowNode, NodeType, TestResult, Trigger } from './types';
 
 export default function FlowDesignerPage() {
@@ -69,6 +70,7 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
   const toggle = useToggleFlow();
   const stats = useFlowStats(flowId ?? undefined, enabled);
   const counters = useMemo(() => normaliseStats(stats.data), [stats.data]);
+  const allowNavigation = useUnsavedGuard(dirty, t('leaveUnsaved'));
 
   useEffect(() => setDirty(true), [nodes.length, edges.length]);
   useEffect(() => setDirty(false), []);
@@ -147,7 +149,10 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
       onSuccess: (saved: { id: string; version: number }) => {
         notify.success(t('savedVersion', { version: saved.version }));
         setDirty(false);
-        if (!flowId) navigate(`/apps/${appId}/flows/${saved.id}`, { replace: true });
+        if (!flowId) {
+          allowNavigation();
+          navigate(`/apps/${appId}/flows/${saved.id}`, { replace: true });
+        }
       },
       onError: (err: unknown) => {
         if (err instanceof ApiError && err.status === 422) {

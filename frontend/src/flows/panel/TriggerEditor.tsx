@@ -1,5 +1,5 @@
 // Settings of the flow's trigger: type, form, fields that must change, date offset, cron, condition.
-import { Input, Select, Switch, TimePicker } from 'antd';
+import { Checkbox, Input, Select, Switch, TimePicker } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { FormInfo } from '../../api/types';
@@ -7,6 +7,9 @@ import { labelText } from '../../common/label';
 import { defaultTrigger, TRIGGER_TYPES, triggerUsesForm } from '../catalog';
 import type { Trigger, TriggerType } from '../types';
 import { DurationInput, ExpressionInput, Setting } from './inputs';
+
+const SOURCES = ['api', 'public', 'import', 'flow', 'template', 'system'];
+const RECORD_EVENTS = new Set(['record.created', 'record.updated', 'record.deleted']);
 
 export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; onChange: (t: Trigger) => void; forms: FormInfo[] }) {
   const { t, i18n } = useTranslation('flows');
@@ -63,6 +66,12 @@ export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; 
         </Setting>
       )}
       {trigger.type === 'webhook' && <Setting label={t('webhook')}><span>{t('webhookHelp')}</span></Setting>}
+      {RECORD_EVENTS.has(trigger.type) && (
+        <Setting label={t('sources')} help={t('sourcesHelp')}>
+          <Checkbox.Group value={(trigger.sources as string[]) ?? []} onChange={(v) => set({ sources: v.length ? v : undefined })}
+            options={SOURCES.map((x) => ({ value: x, label: t(`source.${x}`) }))} />
+        </Setting>
+      )}
       <Setting label={t('condition')} help={t('conditionHelp')}>
         <ExpressionInput value={trigger.condition} fields={fields} prefix="" formId={form?.id} testId="trigger-condition"
           onChange={(v) => set({ condition: v || undefined })} />

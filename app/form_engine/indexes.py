@@ -1,5 +1,7 @@
 """Expression indexes on records.data for the fields filters and joins use most (marked `indexed`,
-relation and unique fields): one partial index per form and field, on both dialects."""
+relation and unique fields): one partial index per form and field, on both dialects. A filtered
+field is indexed on exactly the SQL the rule engine emits for it (an index is only used when the
+query's expression matches it); a relation on its id text, which joins and lookups compare."""
 from __future__ import annotations
 
 import hashlib
@@ -7,13 +9,22 @@ import hashlib
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app import rule_engine
+from app.form_engine.rule_schema import rule_schema
 from app.form_engine.sqljson import text_sql
+from app.models import Record
+from app.rule_engine.check import rule_type_of
 
 PREFIX = "ix_rec_"
 
 
-def index_name(form_id: str, key: str) -> str:
-    return PREFIX + hashlib.sha1(f"{form_id}:{key}".encode()).hexdigest()[:20]
+# A comparison whose left side is the field as filters read it, per rule type.
+_PROBES = {"number": "{k} = 0", "date": "{k} = DATE(2000, 1, 1)",
+           "datetime": "{k} = DATE(2000, 1, 1)", "text": "{k} = 'x'"}
+
+
+def index_name(form_id: str, key: str, expression: str) -> str:
+    return PREFIX + hashlib.sha1(f"{form_id}:{key}:{expression}".encode()).hexdigest()[:20]
 
 
 def wanted_keys(definition: dict) -> set[str]:
@@ -25,6 +36,33 @@ def wanted_keys(definition: dict) -> set[str]:
     for combo in definition.get("unique", []):
         keys.add(combo[0])
     return keys
+
+
+def filter_sql(key: str, spec: dict, dialect) -> str | None:
+    """The SQL text a filter on `key` compares (unqualified, for index DDL), or None."""
+    # The rule engine skips lower() for a constant without letters: phones are compared as is.
+    probe = "{k} = '1'" if spec.get("type") == "phone" else _PROBES.get(rule_type_of(spec))
+    if probe is None:
+        return None
+    clause = rule_engine.to_sql(probe.format(k=key), {key: spec}, Record.data)
+    left = getattr(clause, "left", None)
+    if left is None:
+        return None
+    text = str(left.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return text.replace("records.data", "data")
+
+
+def wanted_expressions(definition: dict, dialect) -> dict[str, str]:
+    """index name -> the indexed SQL expression."""
+    schema = rule_schema(definition)
+    out = {}
+    for key in wanted_keys(definition):
+        expression = None
+        if schema.get(key, {}).get("type") != "relation":
+            expression = filter_sql(key, schema.get(key, {}), dialect)
+        expression = expression or text_sql(key, dialect.name, None)
+        out[index_name(definition.get("_form_id", ""), key, expression)] = expression
+    return out
 
 
 def _existing(session: Session, form_id: str) -> set[str]:
@@ -43,14 +81,16 @@ def _existing(session: Session, form_id: str) -> set[str]:
 
 def sync_indexes(session: Session, form_id: str, definition: dict | None) -> None:
     """Create the indexes the definition wants and drop the ones it no longer wants."""
-    dialect = session.get_bind().dialect.name
-    want = {index_name(form_id, k): k for k in (wanted_keys(definition) if definition else ())}
+    dialect = session.get_bind().dialect
+    want = {}
+    if definition:
+        want = wanted_expressions({**definition, "_form_id": form_id}, dialect)
     have = _existing(session, form_id)
     for name in have - set(want):
         session.execute(sa.text(f'DROP INDEX IF EXISTS "{name}"'))
-    for name, key in want.items():
+    for name, expression in want.items():
         if name not in have:
             # form ids are generated base32 text, so inlining them in DDL is safe
             session.execute(sa.text(
-                f'CREATE INDEX IF NOT EXISTS "{name}" ON records ({text_sql(key, dialect, None)}) '
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON records (({expression})) '
                 f"WHERE form_id = '{form_id}'"))

@@ -6,6 +6,7 @@ import ast
 import functools
 
 from app import rule_engine
+from app.i18n import LazyText
 from app.rule_engine import EvalEnv, ErrorValue, RuleError, parse
 from app.rule_engine.evaluate import evaluate_parsed
 
@@ -37,40 +38,17 @@ def is_volatile(expression: str) -> bool:
     return False
 
 
-def check(expression: str, schema: dict, *, allow_roots: tuple[str, ...] = ()) -> dict | None:
-    """None when the expression is fine for `schema`; else {message, offset, line, column} with a
-    bilingual message. The rule engine's static check is used when it provides one."""
-    try:
-        parse(expression)
-        engine_check = getattr(rule_engine, "check", None)
-        if engine_check is not None:
-            outcome = engine_check(expression, schema, allow_roots=allow_roots)
-            errors = getattr(outcome, "errors", None)
-            if errors is None and isinstance(outcome, dict):
-                errors = outcome.get("errors")
-            if errors:
-                first = errors[0]
-                return _positioned(first) if isinstance(first, RuleError) else first
-            return None
-        for parts in referenced_paths(expression):
-            if parts[0] not in schema and parts[0] not in allow_roots:
-                offset = _offset_of(expression, parts[0])
-                return _positioned(RuleError("unknown_field", offset, expression, name=parts[0]))
-    except RuleError as err:
-        return _positioned(err)
-    return None
-
-
-def _offset_of(expression: str, name: str) -> int:
-    position = expression.find(name)
-    return max(position, 0)
-
-
-def _positioned(err: RuleError) -> dict:
-    from app.i18n import LazyText
-
-    return {"message": LazyText(err.message("en"), err.message("zh")), "offset": err.offset,
-            "line": err.line, "column": err.column}
+def check(expression: str, schema: dict, *, allow_roots: dict | None = None) -> dict | None:
+    """None when the expression is fine for `schema`; else the first error of the rule engine's
+    full static check (names, functions, arity, types) as {message, offset, line, column} with
+    a bilingual message."""
+    outcome = rule_engine.check(expression, schema, lang="en", allow_roots=allow_roots)
+    if outcome.ok:
+        return None
+    chinese = rule_engine.check(expression, schema, lang="zh", allow_roots=allow_roots)
+    first = outcome.errors[0]
+    return {"message": LazyText(first["message"], chinese.errors[0]["message"]),
+            "offset": first["offset"], "line": first["line"], "column": first["column"]}
 
 
 def evaluate(expression: str, data: dict, env: EvalEnv, schema: dict | None = None):

@@ -14,12 +14,18 @@ LABEL_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200},
                           {"type": "object", "additionalProperties": False, "minProperties": 1,
                            "properties": {"zh": {"type": "string", "maxLength": 200},
                                           "en": {"type": "string", "maxLength": 200}}}]}
+# Help text under a field or form: a string or {"zh", "en"} like labels, but longer.
+DESCRIPTION_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 2000},
+                                {"type": "object", "additionalProperties": False,
+                                 "minProperties": 1,
+                                 "properties": {"zh": {"type": "string", "maxLength": 2000},
+                                                "en": {"type": "string", "maxLength": 2000}}}]}
 KEY_SCHEMA = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 EXPRESSION_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 4000}
 COMMON_OPTIONS: dict[str, dict] = {
     "key": KEY_SCHEMA,
     "label": LABEL_SCHEMA,
-    "description": {"type": "string", "maxLength": 2000},
+    "description": DESCRIPTION_SCHEMA,
     "required": {"type": "boolean"},
     "required_when": EXPRESSION_SCHEMA,
     "visible_when": EXPRESSION_SCHEMA,

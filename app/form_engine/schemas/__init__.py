@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from app.form_engine import fields as registry
-from app.form_engine.fields import COMMON_OPTIONS, EXPRESSION_SCHEMA, KEY_SCHEMA, LABEL_SCHEMA
+from app.form_engine.fields import (COMMON_OPTIONS, DESCRIPTION_SCHEMA, EXPRESSION_SCHEMA,
+                                     KEY_SCHEMA, LABEL_SCHEMA)
 
 SCHEMA_PATH = Path(__file__).with_name("form_definition.schema.json")
 SCHEMA_ID = "https://formloom.dev/schemas/form_definition.schema.json"
@@ -60,7 +61,7 @@ def definition_schema() -> dict:
         "properties": {
             "key": KEY_SCHEMA,
             "name": LABEL_SCHEMA,
-            "description": {"type": "string", "maxLength": 2000},
+            "description": DESCRIPTION_SCHEMA,
             "icon": {"type": "string", "maxLength": 64},
             "title_field": KEY_SCHEMA,
             "fields": {"type": "array", "minItems": 1, "maxItems": 500,

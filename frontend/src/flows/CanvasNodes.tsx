@@ -96,7 +96,7 @@ export function StepNode({ data, selected, id }: NodeProps<CanvasNode>) {
     <Frame selected={!!selected} data={data} testId={`flow-node-${id}`} icon={NODE_ICONS[node.type]}
       title={`${t(`node.${node.type}`)}`} sub={summary(node, t)}>
       <Handle type="target" position={Position.Top} />
-      <BranchHandles branches={outputBranches(node)} />
+      <BranchHandles branches={[...outputBranches(node), ...(data.extraBranches ?? [])]} />
     </Frame>
   );
 }

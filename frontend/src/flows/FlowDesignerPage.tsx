@@ -16,7 +16,7 @@ import { keyFromName } from '../common/keys';
 import { labelText } from '../common/label';
 import { useNotify } from '../common/useNotify';
 import { flowGraph, useCreateFlow, useFlow, useFlowStats, useSaveFlow, useToggleFlow } from './api';
-import { defaultNode, defaultTrigger, newNodeId } from './catalog';
+import { defaultNode, defaultTrigger, newNodeId, outputBranches } from './catalog';
 import { nodeTypes } from './CanvasNodes';
 import { errorsByNode, fromCanvas, layeredPositions, normaliseStats, toCanvas, toCanvasEdge, TRIGGER_ID, type CanvasNode } from './graph';
 import { NodeEditor } from './panel/NodeEditor';
@@ -85,10 +85,14 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
     return n ? `${t(`node.${n.type}`)} (${id})` : id === TRIGGER_ID ? t('triggerTitle') : id;
   }, [nodes, t]);
 
-  const shownNodes = useMemo(() => nodes.map((n) => ({
-    ...n,
-    data: { ...n.data, errors: errors[n.id], stats: counters[n.id], highlighted: path.size > 0 && (path.has(n.id) || n.id === TRIGGER_ID), testNote: notes[n.id] },
-  })), [nodes, errors, counters, path, notes]);
+  const shownNodes = useMemo(() => nodes.map((n) => {
+    const own = n.data.node ? outputBranches(n.data.node) : ['default'];
+    const extraBranches = [...new Set(edges.filter((e) => e.source === n.id).map((e) => e.sourceHandle ?? 'default'))].filter((b) => !own.includes(b));
+    return {
+      ...n,
+      data: { ...n.data, errors: errors[n.id], stats: counters[n.id], highlighted: path.size > 0 && (path.has(n.id) || n.id === TRIGGER_ID), testNote: notes[n.id], extraBranches },
+    };
+  }), [nodes, edges, errors, counters, path, notes]);
   const shownEdges = useMemo(() => edges.map((e) => {
     const source = nodes.find((n) => n.id === e.source)?.data.node;
     const when = e.sourceHandle && e.sourceHandle !== 'default' ? e.sourceHandle : undefined;

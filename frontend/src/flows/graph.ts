@@ -13,6 +13,8 @@ export interface CanvasNodeData extends Record<string, unknown> {
   stats?: NodeStats;
   highlighted?: boolean;
   testNote?: string;
+  /** Branch labels used by edges that the node's settings do not list (flows built elsewhere). */
+  extraBranches?: string[];
 }
 
 export type CanvasNode = Node<CanvasNodeData>;

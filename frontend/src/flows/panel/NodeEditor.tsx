@@ -6,7 +6,7 @@ import type { FieldDef, FormInfo } from '../../api/types';
 import { labelText } from '../../common/label';
 import { switchCases } from '../catalog';
 import type { FlowNode } from '../types';
-import { AssigneeInput, DurationInput, ExpressionInput, SetEditor, Setting, TemplateInput, type Assignee } from './inputs';
+import { AssigneeInput, AssigneeListInput, DurationInput, ExpressionInput, SetEditor, Setting, TemplateInput, type Assignee } from './inputs';
 
 interface Props {
   node: FlowNode;
@@ -210,7 +210,7 @@ function TaskEditor({ node, onChange, fields }: Props) {
   return (
     <>
       <Setting label={t('taskTitle')}><TemplateInput rows={1} value={node.title as string} fields={fields} testId="task-title" onChange={(v) => onChange({ ...node, title: v })} /></Setting>
-      <Setting label={t('assigneeLabel')}><AssigneeInput value={node.assignee as Assignee} fields={fields} onChange={(v) => onChange({ ...node, assignee: v })} /></Setting>
+      <Setting label={t('assigneeLabel')}><AssigneeListInput value={node.assignee as Assignee} fields={fields} addLabel={t('addAssignee')} onChange={(v) => onChange({ ...node, assignee: v })} /></Setting>
       <Setting label={t('due')}><DurationInput value={node.due as string} onChange={(v) => onChange({ ...node, due: v })} /></Setting>
     </>
   );
@@ -218,7 +218,6 @@ function TaskEditor({ node, onChange, fields }: Props) {
 
 function ApprovalEditor({ node, onChange, fields }: Props) {
   const { t, i18n } = useTranslation('flows');
-  const assignees = (node.assignees as Assignee[]) ?? [];
   const perms = (node.fields as { visible?: string[]; editable?: string[] }) ?? {};
   const timeout = (node.timeout as { after?: string; action?: string }) ?? undefined;
   const fieldOptions = fields.filter((f) => f.type !== 'section').map((f) => ({ value: f.key, label: labelText(f.label, i18n.language, f.key) }));
@@ -226,13 +225,8 @@ function ApprovalEditor({ node, onChange, fields }: Props) {
     <>
       <Setting label={t('taskTitle')}><TemplateInput rows={1} value={node.title as string} fields={fields} onChange={(v) => onChange({ ...node, title: v })} /></Setting>
       <Setting label={t('approvers')}>
-        {assignees.map((a, i) => (
-          <div key={i} style={{ display: 'flex', gap: 4, marginBottom: 6 }}>
-            <AssigneeInput value={a} fields={fields} onChange={(v) => onChange({ ...node, assignees: assignees.map((x, j) => (j === i ? v : x)) })} />
-            <Button type="text" icon={<DeleteOutlined />} aria-label={t('remove')} onClick={() => onChange({ ...node, assignees: assignees.filter((_, j) => j !== i) })} />
-          </div>
-        ))}
-        <Button size="small" icon={<PlusOutlined />} onClick={() => onChange({ ...node, assignees: [...assignees, { role: 'admin' }] })}>{t('addApprover')}</Button>
+        <AssigneeListInput value={node.assignees as Assignee} fields={fields} addLabel={t('addApprover')} testId="approvers"
+          onChange={(v) => onChange({ ...node, assignees: v })} />
       </Setting>
       <Setting label={t('mode')}>
         <Radio.Group value={node.mode ?? 'any'} onChange={(e) => onChange({ ...node, mode: e.target.value })}
@@ -265,7 +259,7 @@ function ApprovalEditor({ node, onChange, fields }: Props) {
         </div>
       </Setting>
       <Setting label={t('cc')}>
-        <AssigneeInput value={node.cc as Assignee | undefined} fields={fields} onChange={(v) => onChange({ ...node, cc: v })} />
+        <AssigneeListInput value={node.cc as Assignee | undefined} fields={fields} addLabel={t('addCc')} onChange={(v) => onChange({ ...node, cc: v })} />
       </Setting>
     </>
   );
@@ -290,7 +284,9 @@ function MessageEditor({ node, onChange, fields }: Props) {
         )}
         {toIsTemplate
           ? <TemplateInput rows={1} value={node.to as string} fields={fields} onChange={(v) => onChange({ ...node, to: v })} />
-          : <AssigneeInput value={node.to as Assignee} fields={fields} testId="message-to" onChange={(v) => onChange({ ...node, to: v })} />}
+          : Array.isArray(node.to)
+            ? <AssigneeListInput value={node.to as Assignee[]} fields={fields} addLabel={t('addRecipient')} onChange={(v) => onChange({ ...node, to: v ?? { user: '' } })} />
+            : <AssigneeInput value={node.to as Assignee} fields={fields} testId="message-to" onChange={(v) => onChange({ ...node, to: v })} />}
       </Setting>
       {channel !== 'sms' && (
         <Setting label={t('subject')}><TemplateInput rows={1} value={node.subject as string} fields={fields} onChange={(v) => onChange({ ...node, subject: v || undefined })} /></Setting>

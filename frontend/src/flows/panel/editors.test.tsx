@@ -52,4 +52,12 @@ describe('node editors', () => {
     fireEvent.blur(screen.getByTestId('wait-duration'));
     expect(wait.duration).toBe('3d');
   });
+
+  it('edits approvers given as one object or a list', () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"items": []}')));
+    let node: FlowNode = { id: 'ok', type: 'approval', title: 'Approve', assignees: { role: 'admin' } };
+    render(wrap(<NodeEditor node={node} fields={forms[0].definition.fields} forms={forms} onChange={(n) => { node = n; }} />));
+    fireEvent.click(screen.getByText('Add approver'));
+    expect(node.assignees).toEqual([{ role: 'admin' }, { role: 'admin' }]);
+  });
 });

@@ -190,3 +190,24 @@ export function SetEditor({ value, onChange, targetFields, sourceFields }: {
     </div>
   );
 }
+
+/** Assignees may be one object or a list (FORMATS.md); a list editor that keeps one as an object. */
+export function AssigneeListInput({ value, onChange, fields, addLabel, testId }: {
+  value: Assignee | Assignee[] | undefined; onChange: (v: Assignee | Assignee[] | undefined) => void; fields: FieldDef[]; addLabel: string; testId?: string;
+}) {
+  const { t } = useTranslation('flows');
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  const set = (next: Assignee[]) => onChange(next.length === 0 ? undefined : next.length === 1 ? next[0] : next);
+  return (
+    <div data-testid={testId}>
+      {list.map((a, i) => (
+        <div key={i} style={{ display: 'flex', gap: 4, marginBottom: 6 }}>
+          <AssigneeInput value={a} fields={fields} testId={i === 0 && testId ? `${testId}-0` : undefined}
+            onChange={(v) => set(list.map((x, j) => (j === i ? v : x)))} />
+          {list.length > 1 && <Button type="text" icon={<DeleteOutlined />} aria-label={t('remove')} onClick={() => set(list.filter((_, j) => j !== i))} />}
+        </div>
+      ))}
+      <Button size="small" icon={<PlusOutlined />} onClick={() => set([...list, { role: 'admin' }])}>{addLabel}</Button>
+    </div>
+  );
+}

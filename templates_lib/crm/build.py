@@ -398,6 +398,9 @@ def survey_form() -> dict:
                   max=5, required=True),
             field("comment", "textarea", "还有什么想告诉我们的？", "Anything else you want to tell us?",
                   max_length=1000),
+            # Reports read form fields only, so the satisfaction trend needs its own date.
+            field("submitted_at", "datetime", "提交时间", "Submitted at", readonly=True,
+                  hidden=True, default={"expression": "NOW()"}),
         ],
         "permissions": permissions("survey"),
         "settings": {"public": {"enabled": True, "fields": ["ticket", "rating", "comment"],
@@ -973,7 +976,7 @@ def service_dashboard() -> dict:
                    10, 0, 5, 4, ui={"format": "percent"}),
             widget("satisfaction", "满意度趋势", "Satisfaction trend", "line",
                    {"source": "survey",
-                    "dimensions": [{"field": "created_at", "bucket": "month", "as": "month"}],
+                    "dimensions": [{"field": "submitted_at", "bucket": "month", "as": "month"}],
                     "measures": [{"agg": "avg", "field": "rating", "as": "rating"}],
                     "sort": [{"by": "month"}]}, 0, 4, 15, 4),
         ],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 from typing import Callable
 
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ from app import clock
 from app.auth.actor import Actor
 from app.form_engine import records
 from app.form_engine.forms import get_form_by_key
-from app.models import Department
+from app.models import Department, Record
 
 Progress = Callable[[int, int], None]
 
@@ -46,9 +45,14 @@ CROSS_SELL = {0: [9, 2], 1: [2, 5], 2: [1, 4], 3: [0], 6: [7, 8], 7: [9], 10: [1
               12: [13], 16: [17], 19: [20], 21: [11]}
 
 
-@dataclass
-class DemoResult:
-    counts: dict[str, int] = field(default_factory=dict)
+class DemoResult(dict):
+    """{"counts": {form key: rows}}: a dict, so the install job stores it as the job's result;
+    `.counts` for the CLI. (Not a dataclass: the template loader runs this file without
+    registering it in sys.modules, which dataclasses need.)"""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self["counts"]
 
 
 class _Writer:
@@ -86,6 +90,14 @@ def _stores(session: Session, workspace_id: str) -> list[str]:
     return [existing[name] for name in STORES]
 
 
+def _existing_products(session: Session, form_id: str, planned: list[dict]) -> list[str] | None:
+    """The ids of the demo products when an earlier run created them (in `planned` order)."""
+    rows = session.execute(sa.select(Record.id, Record.data).where(Record.form_id == form_id)).all()
+    by_sku = {data.get("sku"): rid for rid, data in rows}
+    ids = [by_sku.get(p["sku"]) for p in planned]
+    return ids if all(ids) else None
+
+
 def _phone(i: int, seed: int) -> str:
     # A bijection of i onto 8 digits keeps phones unique for any size without a lookup set.
     return f"13{(seed % 7) + 1}{(i * 7919 + 12345) % 100_000_000:08d}"
@@ -119,11 +131,12 @@ def _purchase_times(rng: random.Random, start: dt.datetime, now: dt.datetime) ->
     return times
 
 
-def plan_customers(n: int, seed: int, now: dt.datetime, store_ids: list[str]) -> list[dict]:
-    rng = random.Random(seed)
+def plan_customers(n: int, seed: int, now: dt.datetime, store_ids: list[str],
+                   first: int = 0) -> list[dict]:
+    rng = random.Random(seed + first)
     channels, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < .6 else "")
         birthday = dt.date(rng.randint(1965, 2004), rng.randint(1, 12), rng.randint(1, 28))
         row = {"name": name, "phone": _phone(i, seed), "gender": rng.choices(["女", "男"], [78, 22])[0],
@@ -206,19 +219,26 @@ def generate(session: Session, actor: Actor, app_id: str, *, customers: int, see
     """Fill an installed CRM app with `customers` customers and their history (about 2.3 orders
     per buying customer); `progress(done, total)` is called after each batch."""
     now = clock.now()
+    # Demo history includes fields people may not type (closed_at, journey logs): the template
+    # writes it, whoever asked for it.
+    actor = Actor.system(actor.workspace_id, via="template")
     forms = {}
     for key in ("customer", "product", "order", "ticket", "follow_up", "opportunity"):
         form = get_form_by_key(session, actor.workspace_id, app_id, key)
         forms[key] = form.id
     store_ids = _stores(session, actor.workspace_id)
     product_rows = _products()
-    customer_rows = plan_customers(customers, seed, now, store_ids)
+    # Phones continue after the customers already there, so a second run adds, never clashes.
+    first = records.count(session, actor, forms["customer"])
+    customer_rows = plan_customers(customers, seed, now, store_ids, first=first)
     estimate = len(product_rows) + customers + int(customers * 2.1) + customers // 6
     writer = _Writer(session, actor, forms, estimate, progress)
-    product_ids = writer.write("product", product_rows)
-    for index, picks in CROSS_SELL.items():
-        records.update(session, actor, product_ids[index],
-                       {"cross_sell": [product_ids[i] for i in picks]}, source="template")
+    product_ids = _existing_products(session, forms["product"], product_rows)
+    if product_ids is None:
+        product_ids = writer.write("product", product_rows)
+        for index, picks in CROSS_SELL.items():
+            records.update(session, actor, product_ids[index],
+                           {"cross_sell": [product_ids[i] for i in picks]}, source="template")
     customer_ids = writer.write("customer", customer_rows)
     writer.total = writer.done + int(customers * 2.1) + customers // 6
     writer.write("order", plan_orders(customer_ids, customer_rows, product_rows, seed, now))

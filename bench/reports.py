@@ -38,7 +38,8 @@ SPECS = {
            "dimensions": [{"field": "ordered_at", "bucket": "month", "as": "month"}],
            "measures": [{"agg": "sum", "field": "amount", "as": "revenue"}], "sort": [{"by": "month"}]},
     "Q3": {"source": "order", "kind": "repurchase", "customer": "customer", "date": "ordered_at",
-           "amount": "amount", "filter": "status = '已完成'", "as_of": AS_OF},
+           "amount": "amount", "filter": "status = '已完成'", "as_of": AS_OF,
+           "metrics": ["customers", "repeat_customers", "repurchase_rate"]},
     "Q4": {"source": "order", "kind": "rfm", "customer": "customer", "date": "ordered_at",
            "amount": "amount", "filter": "status = '已完成'", "as_of": AS_OF},
 }
@@ -143,6 +144,24 @@ def load(url: str, n: int) -> tuple[str, str]:
     return ws, app_id
 
 
+def save_dashboard(ws: str, app_id: str) -> str:
+    """The four questions as a saved dashboard: saving it is what gives the engine's hot fields
+    their planner statistics (PostgreSQL) or indexes (SQLite), as in real use."""
+    from app.auth.actor import Actor
+    from app.extensions import unit_of_work
+    from app.report_engine.dashboards import create_dashboard
+
+    widgets = [{"id": q.lower(), "title": q, "chart": "table", "query": spec,
+                "layout": {"x": 0, "y": i * 4, "w": 12, "h": 4}} for i, (q, spec) in enumerate(SPECS.items())]
+    t = time.perf_counter()
+    with unit_of_work() as s:
+        dashboard = create_dashboard(s, Actor.system(ws), app_id, {"key": "bench", "name": "bench",
+                                                                   "widgets": widgets})
+        dashboard_id = dashboard.id
+    print(f"  dashboard saved (hot-field statistics/indexes) in {time.perf_counter() - t:.1f} s")
+    return dashboard_id
+
+
 def engine_rows(app, ws: str, app_id: str, spec: dict):
     from app.auth.actor import Actor
     from app.extensions import unit_of_work
@@ -192,6 +211,7 @@ def run_for(kind: str, n: int, quick: bool, repeat: int) -> dict:
             out = {}
             engine = get_engine(url)
             with app.app_context():
+                save_dashboard(ws, app_id)
                 for q, spec in SPECS.items():
                     sql = typed_sql(engine.dialect.name)[q]
                     with engine.connect() as c:

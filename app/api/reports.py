@@ -28,7 +28,7 @@ CACHE_HEADER = "X-Report-Cache"
 _SPEC_KEYS = ("kind", "source", "app_id", "filter", "title", "ui", "dimensions", "measures", "sort",
               "limit", "top", "totals", "subtotals", "rows", "columns", "field", "stages",
               "cumulative", "customer", "date", "amount", "as_of", "steps", "population",
-              "population_filter", "periods", "period")
+              "population_filter", "periods", "period", "per_customer", "metrics")
 
 
 # A report spec (FORMATS.md section 4, docs/reports.md): every key passes through here and is

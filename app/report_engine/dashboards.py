@@ -14,6 +14,7 @@ from app.errors import Conflict, FormloomError, NotFound, ValidationFailed
 from app.i18n import _, render
 from app.models import App, Dashboard, Form
 from app.models.scope import get_scoped, scoped
+from app.report_engine import hot_fields
 from app.report_engine.filters import check_filter
 from app.report_engine.run import run_report
 from app.report_engine.spec import check_spec, schema_errors
@@ -66,6 +67,7 @@ def create_dashboard(session: Session, actor: Actor, app_id: str, definition: di
                           definition=definition, fields_used=fields_used, created_by=actor.user_id)
     session.add(dashboard)
     session.flush()
+    hot_fields.sync(session)
     return dashboard
 
 
@@ -82,11 +84,15 @@ def update_dashboard(session: Session, actor: Actor, dashboard_id: str, definiti
         raise Conflict(_("A dashboard with this key exists", "已存在相同标识的仪表盘"), {"fields": {"key": []}})
     dashboard.key, dashboard.definition, dashboard.fields_used = definition["key"], definition, fields_used
     dashboard.version += 1
+    session.flush()
+    hot_fields.sync(session)
     return dashboard
 
 
 def delete_dashboard(session: Session, actor: Actor, dashboard_id: str) -> None:
     session.delete(get_dashboard(session, actor, dashboard_id))
+    session.flush()
+    hot_fields.sync(session)
 
 
 def index_hints(session: Session, form_id: str) -> list[str]:

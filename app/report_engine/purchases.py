@@ -20,21 +20,42 @@ def as_of_day(spec: dict, tz: str) -> str:
     return clock.now().astimezone(ZoneInfo(tz)).date().isoformat()
 
 
-def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True) -> sa.Subquery:
-    """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field), and dim
-    when the spec has a dimension; purchases after `as_of` are left out."""
+def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
+                  amounts: bool = True) -> sa.Subquery:
+    """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field; left out
+    with `amounts=False`), and dim when the spec has a dimension; purchases after `as_of` are
+    left out."""
     customer = F.json_text(rq.dialect, spec["customer"])
     day = rq.day(spec["date"])
-    amount = rq.value(spec["amount"]) if spec.get("amount") else sa.literal(0.0)
-    cols = [customer.label("cust"), day.label("day"), amount.label("amount")]
+    cols = [customer.label("cust"), day.label("day")]
+    if amounts:
+        amount = rq.value(spec["amount"]) if spec.get("amount") else sa.literal(0.0)
+        cols.append(amount.label("amount"))
     dims = spec.get("dimensions") or []
     if with_dimension and dims:
         cols.append(rq.dimension(dims[0])[0].label("dim"))
-    rows = rq.select(*cols).where(customer.is_not(None), customer != "", day.is_not(None))
-    rows = rows.where(day <= as_of_day(spec, rq.source.tz)).subquery("purchase_rows")
+    rows = rq.select(*cols).where(customer.is_not(None), customer != "",
+                                  _on_or_before(rq, spec["date"], as_of_day(spec, rq.source.tz)))
+    rows = rows.subquery("purchase_rows")
     keys = [rows.c.cust, rows.c.day] + ([rows.c.dim] if "dim" in rows.c else [])
-    return sa.select(*keys, sa.func.coalesce(sa.func.sum(rows.c.amount), 0.0).label("amount")
-                     ).group_by(*keys).subquery("purchases")
+    amount_col = [sa.func.coalesce(sa.func.sum(rows.c.amount), 0.0).label("amount")] if amounts else []
+    return sa.select(*keys, *amount_col).group_by(*keys).subquery("purchases")
+
+
+def _on_or_before(rq: RecordsQuery, key: str, as_of: str) -> sa.ColumnElement:
+    """Stored value's local day <= as_of, as a comparison of the stored ISO text (dates as
+    'YYYY-MM-DD', date-times as UTC 'YYYY-MM-DDTHH:MM:SSZ', the form engine's storage): no
+    per-row time-zone conversion, and it also drops blanks."""
+    text = F.json_text(rq.dialect, key)
+    if rq.dialect == "postgresql":
+        text = text.collate("C")
+    next_day = parse_day(as_of) + dt.timedelta(days=1)
+    if rq.source.field(key).value_type == "date":
+        return text < next_day.isoformat()
+    next_midnight = dt.datetime.combine(next_day, dt.time(),
+                                        ZoneInfo(rq.source.tz)).astimezone(dt.timezone.utc)
+    # No "Z": fractional seconds of the midnight second then still sort after it.
+    return text < next_midnight.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def rate(part, whole) -> float | None:

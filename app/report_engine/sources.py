@@ -34,8 +34,7 @@ class RecordsQuery:
 
     def add_filter(self, expression: str | None) -> None:
         if expression:
-            self.where.append(filters.filter_clause(self.dialect, expression, self.source.fields,
-                                                    self.source.tz))
+            self.where.append(filters.filter_clause(expression, self.source.fields, self.source.tz))
 
     def value(self, key: str) -> sa.ColumnElement:
         return F.typed(self.dialect, self.source.field(key))

@@ -2,7 +2,11 @@
 purchase days (average and median), and new vs returning revenue; overall, per period
 (`period`: customers buying in the period, repeaters = 2+ purchase days within it; gaps and
 revenue attributed to the period of the later purchase; "new" is the customer's first purchase
-day ever), or per dimension value (the whole analysis within that value's purchases)."""
+day ever), or per dimension value (the whole analysis within that value's purchases).
+
+`metrics` picks the output columns; when it asks only for customers, repeat customers and the
+rate, the light path counts purchase days per customer and skips the gaps and revenue windows.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -52,21 +56,51 @@ def sequenced(rq, spec: dict) -> tuple[sa.Subquery, list[str]]:
     return seq, group
 
 
-@analysis("repurchase")
-def repurchase(session, rq, spec: dict, lang: str) -> dict:
+METRICS = ("customers", "repeat_customers", "repurchase_rate", "avg_days_between",
+           "median_days_between", "new_revenue", "returning_revenue")
+RATE_METRICS = {"customers", "repeat_customers", "repurchase_rate"}
+
+
+def _light(session, rq, spec: dict) -> tuple[list, list[tuple]]:
+    """(group columns, rows of (group..., customers, repeaters)) from purchase-day counts."""
+    p = purchase_days(rq, spec, amounts=False).c
+    group = []
+    if spec.get("period"):
+        group = [timebuckets.bucket(rq.dialect, p.day, spec["period"]).label("g0")]
+    elif "dim" in p:
+        group = [p.dim.label("g0")]
+    per_customer = sa.select(*group, p.cust, sa.func.count().label("days")
+                             ).group_by(*group, p.cust).subquery("repurchase_days")
+    c = per_customer.c
+    g = [c.g0] if group else []
+    stmt = sa.select(*g, sa.func.count(), sa.func.count(sa.case((c.days >= 2, 1)))).group_by(*g)
+    return g, session.execute(stmt.order_by(*(sort_key(x, rq.dialect) for x in g))).all()
+
+
+def _full(session, rq, spec: dict) -> tuple[list, list[tuple]]:
     base, group = sequenced(rq, spec)
     result = grouped(rq.dialect, base, group, group, MEASURES, "repurchase")
     stmt = sa.select(*result.c).order_by(*(sort_key(result.c[g], rq.dialect) for g in group))
+    return group, session.execute(stmt).all()
+
+
+@analysis("repurchase")
+def repurchase(session, rq, spec: dict, lang: str) -> dict:
+    metrics = [m for m in METRICS if m in spec.get("metrics", METRICS)]
+    light = set(metrics) <= RATE_METRICS
+    group, raw = (_light if light else _full)(session, rq, spec)
+    width = len(group)
     rows = []
-    for row in session.execute(stmt):
-        values = dict(zip([c.name for c in result.c], row))
-        rows.append(([plain(values["g0"])] if group else []) + [
-            values["customers"], values["repeaters"], rate(values["repeaters"], values["customers"]),
-            plain(values["avg_gap"]), plain(values["median_gap"]),
-            plain(values["new_revenue"]) or 0, plain(values["returning_revenue"]) or 0])
+    for row in raw:
+        customers, repeaters = row[width], row[width + 1]
+        values = {"customers": customers, "repeat_customers": repeaters,
+                  "repurchase_rate": rate(repeaters, customers)}
+        if not light:
+            avg_gap, median_gap, new, returning = row[width + 2:width + 6]
+            values |= {"avg_days_between": plain(avg_gap), "median_days_between": plain(median_gap),
+                       "new_revenue": plain(new) or 0, "returning_revenue": plain(returning) or 0}
+        rows.append([plain(v) for v in row[:width]] + [values[m] for m in metrics])
     head = [{"key": "period" if spec.get("period") else "dimension", "label": spec.get("period") or
              spec["dimensions"][0]["field"], "type": "text"}] if group else []
-    columns = head + [{"key": k, "label": k, "type": "number"} for k in (
-        "customers", "repeat_customers", "repurchase_rate", "avg_days_between", "median_days_between",
-        "new_revenue", "returning_revenue")]
+    columns = head + [{"key": k, "label": k, "type": "number"} for k in metrics]
     return {"columns": columns, "rows": rows}

@@ -65,30 +65,77 @@ def scores(rq, spec: dict) -> sa.Subquery:
     return sa.select(*scored.c, sa.case(*whens).label("segment")).subquery("rfm")
 
 
+def _cells(session, s, has_dim: bool) -> list:
+    """Customers per (dimension,) r, f, m cell with the sums the segment rows need: at most 125
+    rows per dimension value, so segments and the grid come from one pass over the scores."""
+    dim = [s.c.dim] if has_dim else []
+    return session.execute(
+        sa.select(*dim, s.c.r, s.c.f, s.c.m, sa.func.count(), sa.func.sum(s.c.monetary),
+                  sa.func.sum(s.c.recency), sa.func.sum(s.c.frequency))
+        .group_by(*dim, s.c.r, s.c.f, s.c.m)).all()
+
+
+def _dim_key(value) -> tuple:
+    return (value is None, "" if value is None else str(value))
+
+
+def _segment_rows(cells, width: int) -> list[list]:
+    totals: dict = {}
+    for row in cells:
+        dim, (r, f, m, n, revenue, recency, frequency) = row[:width], row[width:]
+        acc = totals.setdefault((*dim, segment_of(r, f, m)), [0, 0.0, 0.0, 0.0])
+        acc[0] += n
+        acc[1] += float(revenue or 0)
+        acc[2] += float(recency)
+        acc[3] += float(frequency)
+    order = {name: i for i, name in enumerate(SEGMENT_ORDER)}
+    rows = []
+    for key in sorted(totals, key=lambda k: (*(_dim_key(v) for v in k[:width]), order[k[width]])):
+        n, revenue, recency, frequency = totals[key]
+        rows.append([plain(v) for v in key] + [n, plain(revenue), plain(recency / n),
+                                               plain(frequency / n), plain(revenue / n)])
+    return rows
+
+
+def _grid_rows(cells, width: int) -> list[list]:
+    counts: dict = {}
+    for row in cells:
+        key = (*row[:width], row[width], row[width + 1])
+        counts[key] = counts.get(key, 0) + row[width + 3]
+    ordered = sorted(counts, key=lambda k: (*(_dim_key(v) for v in k[:width]), -k[width], k[width + 1]))
+    return [[plain(v) for v in key] + [counts[key]] for key in ordered]
+
+
+def _per_customer(session, rq, s, has_dim: bool, spec: dict) -> dict:
+    dim = [s.c.dim] if has_dim else []
+    stmt = sa.select(*dim, s.c.cust, s.c.recency, s.c.frequency, s.c.monetary, s.c.r, s.c.f, s.c.m,
+                     s.c.segment).order_by(*(sort_key(c, rq.dialect) for c in dim + [s.c.cust]))
+    if spec.get("limit"):
+        stmt = stmt.limit(spec["limit"])
+    columns = ([{"key": "dimension", "label": spec["dimensions"][0]["field"], "type": "text"}] if has_dim else [])
+    columns += [{"key": k, "label": k, "type": t} for k, t in (
+        ("customer", "text"), ("recency", "number"), ("frequency", "number"), ("monetary", "number"),
+        ("r", "number"), ("f", "number"), ("m", "number"), ("segment", "text"))]
+    return {"columns": columns, "rows": [[plain(v) for v in row] for row in session.execute(stmt)],
+            "as_of": as_of_day(spec, rq.source.tz)}
+
+
 @analysis("rfm")
 def rfm(session, rq, spec: dict, lang: str) -> dict:
     s = scores(rq, spec)
     has_dim = "dim" in s.c
-    dim = [s.c.dim] if has_dim else []
-    seg_rows = session.execute(
-        sa.select(*dim, s.c.segment, sa.func.count(), sa.func.sum(s.c.monetary),
-                  sa.func.avg(s.c.recency), sa.func.avg(s.c.frequency), sa.func.avg(s.c.monetary))
-        .group_by(*dim, s.c.segment)).all()
-    grid_rows = session.execute(
-        sa.select(*dim, s.c.r, s.c.f, sa.func.count()).group_by(*dim, s.c.r, s.c.f)
-        .order_by(*(sort_key(d, rq.dialect) for d in dim), s.c.r.desc(), s.c.f)).all()
-    order = {name: i for i, name in enumerate(SEGMENT_ORDER)}
+    if spec.get("per_customer"):
+        return _per_customer(session, rq, s, has_dim, spec)
     width = 1 if has_dim else 0
-    seg_rows = sorted(seg_rows, key=lambda r: (*(("" if v is None else str(v),) for v in r[:width]),
-                                               order[r[width]]))
+    cells = _cells(session, s, has_dim)
     columns = ([{"key": "dimension", "label": spec["dimensions"][0]["field"], "type": "text"}] if has_dim else [])
     columns += [{"key": k, "label": k, "type": t} for k, t in (
         ("segment", "text"), ("customers", "number"), ("revenue", "number"), ("avg_recency", "number"),
         ("avg_frequency", "number"), ("avg_monetary", "number"))]
     return {
         "columns": columns,
-        "rows": [[plain(v) for v in row] for row in seg_rows],
+        "rows": _segment_rows(cells, width),
         "grid": {"columns": (["dimension"] if has_dim else []) + ["r", "f", "customers"],
-                 "rows": [[plain(v) for v in row] for row in grid_rows]},
+                 "rows": _grid_rows(cells, width)},
         "as_of": as_of_day(spec, rq.source.tz),
     }

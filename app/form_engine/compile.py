@@ -42,6 +42,8 @@ class CompiledForm:
     volatile: set[str]
     record_schema: dict
     has_links: bool = False                         # relations to check and lookups to fill
+    row_relations: dict[str, dict[str, dict]] = dc_field(default_factory=dict)  # subform -> key -> field
+    row_lookups: dict[str, list[dict]] = dc_field(default_factory=dict)          # subform -> lookups
     _validator: jsonschema.Draft202012Validator | None = dc_field(default=None, repr=False)
 
     @property
@@ -100,7 +102,13 @@ def build(form_id: str, version: int, definition: dict, rule_schema: dict) -> Co
                 if getattr(registry.get(f["type"]), "references", None) in ("user", "department")},
         volatile=_volatile_keys(formulas),
         record_schema=_record_schema(stored),
-        has_links=any(f["type"] == "relation" for f in stored.values()),
+        has_links=any(f["type"] == "relation" for f in stored.values()) or any(
+            sub["type"] == "relation" for f in stored.values() if f["type"] == "subform"
+            for sub in f["fields"]),
+        row_relations={k: {s["key"]: s for s in f["fields"] if s["type"] == "relation"}
+                       for k, f in stored.items() if f["type"] == "subform"},
+        row_lookups={k: [s for s in f["fields"] if s["type"] == "lookup"]
+                     for k, f in stored.items() if f["type"] == "subform"},
     )
 
 

@@ -90,7 +90,7 @@ def validate_definition(definition: dict, resolve_form: FormResolver, *, self_ke
         if field["key"] in top:
             errors.error(f"{pointer}/key", _("This key is used twice", "该标识重复"))
         top[field["key"]] = field
-        _check_field(field, pointer, definition, schema, resolve, errors)
+        _check_field(field, pointer, definition, schema, resolve, errors, definition["fields"])
         if field["type"] == "subform":
             seen = set()
             row_schema = {**schema, **schema[field["key"]]["fields"]}
@@ -98,7 +98,8 @@ def validate_definition(definition: dict, resolve_form: FormResolver, *, self_ke
                 if sub["key"] in seen:
                     errors.error(f"{pointer}/fields/{j}/key", _("This key is used twice", "该标识重复"))
                 seen.add(sub["key"])
-                _check_field(sub, f"{pointer}/fields/{j}", definition, row_schema, resolve, errors)
+                _check_field(sub, f"{pointer}/fields/{j}", definition, row_schema, resolve, errors,
+                             field["fields"])
     _check_form_level(definition, top, schema, errors)
     _check_formula_cycles(definition, errors)
     errors.raise_if_any()
@@ -110,7 +111,8 @@ def _check_expression(text: str, pointer: str, schema: dict, errors: DefinitionE
         errors.error(pointer, problem)
 
 
-def _check_field(field, pointer, definition, schema, resolve, errors) -> None:
+def _check_field(field, pointer, definition, schema, resolve, errors, siblings) -> None:
+    """`siblings`: the fields a lookup's `via` is found among (the form's, or a subform row's)."""
     ftype = registry.get(field["type"])
     ftype.definition_checks(field, pointer, errors)
     for key in ("required_when", "visible_when"):
@@ -130,7 +132,7 @@ def _check_field(field, pointer, definition, schema, resolve, errors) -> None:
             _check_expression(field["filter"], f"{pointer}/filter", rule_schema(target, resolve),
                               errors)
     elif kind == "lookup":
-        via = next((f for f in definition["fields"] if f["key"] == field["via"]), None)
+        via = next((f for f in siblings if f["key"] == field["via"]), None)
         if via is None or via["type"] != "relation":
             errors.error(f"{pointer}/via", _("'{k}' is not a relation field of this form",
                                               "“{k}”不是本表单的关联字段", k=field["via"]))

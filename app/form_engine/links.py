@@ -22,8 +22,28 @@ def _chunks(values: list[str]):
         yield values[i:i + CHUNK]
 
 
+def _all_relations(cf: CompiledForm) -> dict[str, dict]:
+    """Every relation of the form: top-level by key, inside subform rows as 'lines.product'."""
+    out = dict(cf.relations)
+    for sub, relations in cf.row_relations.items():
+        out.update({f"{sub}.{key}": f for key, f in relations.items()})
+    return out
+
+
+def _rows(data: dict, sub: str) -> list[dict]:
+    rows = data.get(sub)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _ids_of(data: dict, path: str) -> list:
+    if "." not in path:
+        return relation_ids(data.get(path))
+    sub, key = path.split(".", 1)
+    return [i for row in _rows(data, sub) for i in relation_ids(row.get(key))]
+
+
 def target_forms(session: Session, form: Form, cf: CompiledForm) -> dict[str, Form | None]:
-    keys = {f["target"] for f in cf.relations.values()}
+    keys = {f["target"] for f in _all_relations(cf).values()}
     if not keys:
         return {}
     found = {f.key: f for f in session.scalars(sa.select(Form).where(
@@ -33,11 +53,11 @@ def target_forms(session: Session, form: Form, cf: CompiledForm) -> dict[str, Fo
 
 def load_targets(session: Session, form: Form, cf: CompiledForm, datas: list[dict]
                  ) -> dict[str, dict[str, dict]]:
-    """relation key -> {target record id: target data} for every id the records point at."""
+    """relation path -> {target record id: target data} for every id the records point at."""
     forms = target_forms(session, form, cf)
     out: dict[str, dict[str, dict]] = {}
-    for key, f in cf.relations.items():
-        ids = sorted({i for d in datas for i in relation_ids(d.get(key)) if isinstance(i, str)})
+    for path, f in _all_relations(cf).items():
+        ids = sorted({i for d in datas for i in _ids_of(d, path) if isinstance(i, str)})
         target = forms.get(f["target"])
         rows: dict[str, dict] = {}
         if ids and target is not None:
@@ -45,36 +65,55 @@ def load_targets(session: Session, form: Form, cf: CompiledForm, datas: list[dic
                 rows.update(session.execute(sa.select(Record.id, Record.data).where(
                     Record.form_id == target.id, Record.workspace_id == form.workspace_id,
                     Record.id.in_(chunk))).all())
-        out[key] = rows
+        out[path] = rows
     return out
 
 
-def check_relations(cf: CompiledForm, data: dict, targets: dict, env: EvalEnv, errors: Errors,
-                    path_prefix: str = "") -> None:
+def _check_one(f: dict, ids: list, found: dict, env: EvalEnv, errors: Errors, path: str) -> None:
+    if any(i not in found for i in ids):
+        add_error(errors, path, _("The related record does not exist", "关联的记录不存在"))
+    elif f.get("filter") and not all(expressions.truthy(f["filter"], found[i], env) for i in ids):
+        add_error(errors, path, _("The related record is not allowed here", "该关联记录不符合条件"))
+
+
+def check_relations(cf: CompiledForm, data: dict, targets: dict, env: EvalEnv, errors: Errors
+                    ) -> None:
     for key, f in cf.relations.items():
-        ids = relation_ids(data.get(key))
-        found = targets.get(key, {})
-        if any(i not in found for i in ids):
-            add_error(errors, path_prefix + key, _("The related record does not exist",
-                                                   "关联的记录不存在"))
-        elif f.get("filter") and not all(expressions.truthy(f["filter"], found[i], env)
-                                         for i in ids):
-            add_error(errors, path_prefix + key, _("The related record is not allowed here",
-                                                   "该关联记录不符合条件"))
+        _check_one(f, relation_ids(data.get(key)), targets.get(key, {}), env, errors, key)
+    for sub, relations in cf.row_relations.items():
+        for n, row in enumerate(data.get(sub) or []):
+            if not isinstance(row, dict):
+                continue
+            for key, f in relations.items():
+                _check_one(f, relation_ids(row.get(key)), targets.get(f"{sub}.{key}", {}), env,
+                           errors, f"{sub}[{n}].{key}")
+
+
+def _picked(lookup: dict, relation: dict | None, value, related: dict):
+    picked = [related[i].get(lookup["field"]) for i in relation_ids(value) if i in related]
+    if (relation or {}).get("multiple"):
+        return picked
+    return picked[0] if picked else None
 
 
 def lookup_values(cf: CompiledForm, data: dict, targets: dict) -> dict:
-    values = {}
-    for f in cf.lookups:
-        related = targets.get(f["via"], {})
-        picked = [related[i].get(f["field"]) for i in relation_ids(data.get(f["via"])) if i in related]
-        multiple = cf.relations.get(f["via"], {}).get("multiple")
-        values[f["key"]] = picked if multiple else (picked[0] if picked else None)
-    return values
+    return {f["key"]: _picked(f, cf.relations.get(f["via"]), data.get(f["via"]),
+                              targets.get(f["via"], {})) for f in cf.lookups}
 
 
-def apply_lookups(cf: CompiledForm, data: dict, targets: dict) -> None:
+def apply_lookups(cf: CompiledForm, data: dict, targets: dict, written: set | None = None) -> None:
+    """Fill lookups: the form's (kept in sync later) and those of the subforms in `written` (all
+    when None): a snapshot of the related record when the rows are written, like a price on an
+    order line, which later price changes must not rewrite."""
     data.update(lookup_values(cf, data, targets))
+    for sub, lookups in cf.row_lookups.items():
+        if not lookups or (written is not None and sub not in written):
+            continue
+        relations = cf.row_relations.get(sub, {})
+        for row in _rows(data, sub):
+            for f in lookups:
+                row[f["key"]] = _picked(f, relations.get(f["via"]), row.get(f["via"]),
+                                        targets.get(f"{sub}.{f['via']}", {}))
 
 
 def known_people(session: Session, workspace_id: str, cf: CompiledForm, datas: list[dict]

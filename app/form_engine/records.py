@@ -20,6 +20,7 @@ from app.form_engine.compile import CompiledForm
 from app.form_engine.expressions import referenced_fields
 from app.form_engine.fields.relation import relation_ids
 from app.form_engine.forms import compiled_form, get_form
+from app.form_engine.sqljson import row_points_at
 from app.form_engine.queries import count, query, serialize  # noqa: F401  (part of this API)
 from app.i18n import _
 from app.ids import new_id
@@ -87,7 +88,7 @@ def _prepare(session, actor, form, cf, incoming, *, existing: Record | None, env
     targets = links.load_targets(session, form, cf, [data])
     links.check_relations(cf, data, targets, env, errors)
     links.check_people(cf, data, links.known_people(session, form.workspace_id, cf, [data]), errors)
-    data.update(links.lookup_values(cf, data, targets))
+    links.apply_lookups(cf, data, targets, None if existing is None else set(clean))
     pipeline.compute_formulas(cf, data, env)
     pipeline.check_conditions(cf, data, env, errors)
     if not errors:  # form rules over values already known to be wrong would only add noise
@@ -206,8 +207,15 @@ def delete(session: Session, actor: Actor, record_id: str, *, source: str = "api
 
 
 def _release_references(session, actor, form, record, meta) -> None:
-    """Records pointing here: refuse (restrict, the default) or clear their relation."""
+    """Records pointing here: refuse (restrict, the default) or clear their relation. Subform
+    rows pointing here always refuse: an order line keeps its product."""
     for other in session.scalars(sa.select(Form).where(Form.app_id == form.app_id)):
+        for sub in other.definition["fields"]:
+            if sub["type"] != "subform":
+                continue
+            for f in sub["fields"]:
+                if f["type"] == "relation" and f.get("target") == form.key:
+                    _refuse_row_references(session, other, sub["key"], f["key"], record.id)
         for f in other.definition["fields"]:
             if f["type"] != "relation" or f.get("target") != form.key:
                 continue
@@ -226,6 +234,16 @@ def _release_references(session, actor, form, record, meta) -> None:
                 value = ids if f.get("multiple") else None
                 update(session, system, p.id, {f["key"]: value or None}, source="system",
                        meta={**(meta or {}), "depth": (meta or {}).get("depth", 0)})
+
+
+def _refuse_row_references(session, other: Form, subform: str, key: str, record_id: str) -> None:
+    pointing = list(session.scalars(sa.select(Record.id).where(
+        Record.form_id == other.id,
+        row_points_at(subform, key, record_id, session.get_bind().dialect.name)).limit(20)))
+    if pointing:
+        raise Conflict(_("Other records refer to this record", "其他记录引用了此记录"),
+                       {"referenced_by": [{"form_id": other.id, "field": f"{subform}.{key}",
+                                           "record_ids": pointing, "count": len(pointing)}]})
 
 
 def get(session: Session, actor: Actor, record_id: str) -> Record:

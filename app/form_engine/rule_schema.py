@@ -8,13 +8,14 @@ from app.form_engine import fields as registry
 _AGG_RESULT = {"count": "number", "count_distinct": "number", "sum": "number", "avg": "number"}
 
 
-def _field_spec(field: dict, definition: dict, resolve: Callable | None, depth: int) -> dict:
+def _field_spec(field: dict, definition: dict, resolve: Callable | None, depth: int,
+                siblings: list[dict] | None = None) -> dict:
     kind = field["type"]
     spec: dict = {"type": kind}
     if kind == "formula":
         spec["result"] = field.get("result", "any")
     elif kind == "subform":
-        spec["fields"] = {f["key"]: _field_spec(f, definition, resolve, depth)
+        spec["fields"] = {f["key"]: _field_spec(f, definition, resolve, depth, field["fields"])
                           for f in field["fields"] if registry.get(f["type"]).stores}
     elif kind == "relation":
         target = resolve(field["target"]) if resolve and depth < 1 else None
@@ -23,14 +24,15 @@ def _field_spec(field: dict, definition: dict, resolve: Callable | None, depth: 
         if field.get("multiple"):
             spec["multiple"] = True
     elif kind == "lookup":
-        spec["result"] = field.get("result") or _lookup_result(field, definition, resolve)
+        spec["result"] = field.get("result") or _lookup_result(
+            field, siblings or definition["fields"], resolve)
     elif kind == "rollup":
         spec["result"] = field.get("result") or _AGG_RESULT.get(field.get("agg"), "number")
     return spec
 
 
-def _lookup_result(field, definition, resolve) -> str:
-    via = next((f for f in definition["fields"] if f["key"] == field.get("via")), None)
+def _lookup_result(field, siblings, resolve) -> str:
+    via = next((f for f in siblings if f["key"] == field.get("via")), None)
     target = resolve(via["target"]) if via and via["type"] == "relation" and resolve else None
     source = next((f for f in (target or {}).get("fields", []) if f["key"] == field.get("field")),
                   None)

@@ -66,3 +66,17 @@ def points_at(key: str, record_id: str, multiple: bool, dialect: str):
     if multiple:
         return array_contains(key, record_id, dialect)
     return field_text(key, dialect) == record_id
+
+
+def row_points_at(subform: str, key: str, record_id: str, dialect: str):
+    """A row of subform `subform` has relation `key` pointing at record_id (one id or a list)."""
+    subform, key = _checked(subform), _checked(key)
+    if dialect == "postgresql":
+        return sa.or_(*(sa.literal_column(f"(records.data -> '{subform}')").op("@>")(
+            sa.func.jsonb_build_array(sa.func.jsonb_build_object(key, value)))
+            for value in (sa.func.to_jsonb(sa.cast(sa.literal(record_id), sa.Text)),
+                          sa.func.jsonb_build_array(sa.literal(record_id, sa.String)))))
+    # json_each of a scalar yields the scalar itself, so one join covers one id and lists.
+    return sa.text(f"EXISTS (SELECT 1 FROM json_each(records.data, '$.{subform}') AS row_, "
+                   f"json_each(row_.value, '$.{key}') AS id_ WHERE id_.value = :row_target)"
+                   ).bindparams(row_target=record_id)

@@ -1,4 +1,5 @@
-"""Structure: subform (rows of sub-fields, no nesting) and section (layout only)."""
+"""Structure: subform (rows of sub-fields, no nesting; relations and their lookups allowed) and
+section (layout only)."""
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ class Subform(FieldType):
 
     def definition_checks(self, field, pointer, context):
         for i, sub in enumerate(field.get("fields", [])):
-            if sub.get("type") in ("subform", "relation", "lookup", "rollup", "serial"):
+            if sub.get("type") in ("subform", "rollup", "serial"):
                 context.error(f"{pointer}/fields/{i}/type",
                               _("A subform may not contain a {t} field",
                                 "子表单中不能包含 {t} 字段", t=sub.get("type")))

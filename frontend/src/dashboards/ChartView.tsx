@@ -3,20 +3,22 @@ import { forwardRef, useMemo } from 'react';
 import { Empty, Statistic, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { labelText } from '../common/label';
-import { buildChart, formatNumber, splitColumns } from './chartOptions';
+import { buildChart, focusResult, formatNumber, splitColumns } from './chartOptions';
 import { EChart, type EChartHandle } from './EChart';
-import type { ChartType, Column, ReportResult } from './types';
+import type { ChartType, Column, ReportResult, Widget } from './types';
 
 interface Props {
   chart: ChartType;
   result: ReportResult;
   onPoint?: (point: Record<string, unknown>, label: string) => void;
+  ui?: Widget['ui'];
 }
 
-export const ChartView = forwardRef<EChartHandle, Props>(function ChartView({ chart, result, onPoint }, ref) {
+export const ChartView = forwardRef<EChartHandle, Props>(function ChartView({ chart, result: full, onPoint, ui }, ref) {
   const { t, i18n } = useTranslation('dashboards');
   const lang = i18n.language;
   const labelOf = (c: Column) => labelText(c.label, lang, c.key);
+  const result = useMemo(() => (chart === 'table' || chart === 'pivot' ? full : focusResult(full, ui?.value)), [chart, full, ui?.value]);
   const built = useMemo(
     () => (chart === 'kpi' || chart === 'table' || chart === 'pivot' ? null : buildChart(chart, result, labelOf, lang)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -32,7 +34,7 @@ export const ChartView = forwardRef<EChartHandle, Props>(function ChartView({ ch
     return (
       <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'center', height: '100%', cursor: onPoint ? 'pointer' : undefined }}
         onClick={() => onPoint?.({}, labelOf(result.columns[m]))} data-testid="kpi">
-        <Statistic title={labelOf(result.columns[m])} value={formatNumber(result.rows[0]?.[m], lang)} valueStyle={{ fontSize: 36 }} />
+        <Statistic title={labelOf(result.columns[m])} value={formatNumber(result.rows[0]?.[m], lang, ui?.format)} valueStyle={{ fontSize: 36 }} />
       </div>
     );
   }

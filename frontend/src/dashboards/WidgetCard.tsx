@@ -45,7 +45,7 @@ export function WidgetCard({ widget, result, loading, editing, csvUrl, onEdit, o
       </div>
       <div style={{ flex: 1, minHeight: 0, padding: 6 }} className="fl-widget-body">
         {result?.error ? <Alert type="error" title={result.error.message} />
-          : result ? <ChartView ref={chart} chart={widget.chart} result={result} onPoint={onPoint} />
+          : result ? <ChartView ref={chart} chart={widget.chart} result={result} onPoint={onPoint} ui={widget.ui} />
           : loading ? <Spin style={{ display: 'block', marginTop: 40 }} /> : null}
       </div>
     </div>

@@ -135,7 +135,7 @@ export function WidgetEditor({ appId, forms, widget, onSave, onCancel }: {
           <div style={{ height: 340, border: '1px solid #f0f0f0', borderRadius: 6, padding: 8 }} data-testid="widget-preview">
             {!runnableSpec(spec) ? <Typography.Text type="secondary">{t('previewHint')}</Typography.Text>
               : preview.error ? <Alert type="error" title={(preview.error as Error).message} />
-              : preview.data ? <ChartView chart={draft.chart} result={preview.data} />
+              : preview.data ? <ChartView chart={draft.chart} result={preview.data} ui={draft.ui} />
               : <Spin />}
           </div>
           {preview.data?.elapsed_ms != null && <Tag style={{ marginTop: 4 }}>{t('elapsed', { ms: Math.round(preview.data.elapsed_ms) })}</Tag>}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChart, formatNumber, splitColumns } from './chartOptions';
+import { buildChart, focusResult, formatNumber, splitColumns } from './chartOptions';
 import type { ReportResult } from './types';
 
 const byMonth: ReportResult = {
@@ -52,5 +52,11 @@ describe('chart options', () => {
     expect(formatNumber(1234567.891, 'en')).toBe('1,234,568');
     expect(formatNumber(0.256, 'zh-CN')).toBe('0.26');
     expect(formatNumber(null, 'en')).toBe('—');
+    expect(formatNumber(0.256, 'en', 'percent')).toBe('25.6%');
+  });
+
+  it('keeps the dimensions and the named value column', () => {
+    expect(focusResult(byMonth, 'buyers')).toEqual({ columns: [byMonth.columns[0], byMonth.columns[2]], rows: [['2025-01', 3], ['2025-02', 5]] });
+    expect(focusResult(byMonth, 'nope')).toBe(byMonth);
   });
 });

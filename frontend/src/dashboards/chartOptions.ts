@@ -25,9 +25,19 @@ export function splitColumns(result: ReportResult): { dims: number[]; measures: 
   return { dims, measures };
 }
 
-export function formatNumber(value: unknown, lang: string): string {
+export function formatNumber(value: unknown, lang: string, format?: string): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return value == null ? '—' : String(value);
+  if (format === 'percent') return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(value);
   return new Intl.NumberFormat(lang, { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 2 }).format(value);
+}
+
+/** Only the dimensions and the `value` column, when a widget names the one column it shows. */
+export function focusResult(result: ReportResult, value: string | undefined): ReportResult {
+  const keep = value ? result.columns.findIndex((c) => c.key === value) : -1;
+  if (keep < 0) return result;
+  const { dims } = splitColumns(result);
+  const indexes = [...dims, keep];
+  return { ...result, columns: indexes.map((i) => result.columns[i]), rows: result.rows.map((r) => indexes.map((i) => r[i])) };
 }
 
 const text = (v: unknown) => (v == null ? '—' : String(v));

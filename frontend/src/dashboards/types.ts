@@ -50,6 +50,8 @@ export interface Widget {
   query: ReportSpec;
   layout?: Layout;
   linkage?: boolean;
+  /** Display hints: `value` picks the column a KPI or chart shows, `format: percent` scales fractions. */
+  ui?: { value?: string; format?: 'percent' | string; [k: string]: unknown };
 }
 
 export interface DashboardFilter {

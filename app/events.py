@@ -37,23 +37,23 @@ def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) 
 def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
     """The batch form of publish_after_commit: one multi-row INSERT into the outbox (bulk
     writes and imports), then the same after-commit delivery for each payload."""
-    from app.models import EventOutbox
+    import json
+
+    from app import clock
+    from app.db_bulk import JsonText, insert_rows
     from app.ids import new_id
+    from app.models import EventOutbox
 
     if not payloads:
         return
-    rows = [{"id": new_id(), "workspace_id": p["workspace_id"], "name": event, "payload": p,
-             "attempts": 0} for p in payloads]
-    session.execute(EventOutbox.__table__.insert(), [
-        {**row, "created_at": _now()} for row in rows])
+    now = clock.now()
+    ids = [new_id() for _ in payloads]
+    insert_rows(session, EventOutbox.__table__,
+                ["id", "workspace_id", "name", "payload", "created_at", "attempts"],
+                [(i, p["workspace_id"], event, JsonText(json.dumps(p, ensure_ascii=False)), now, 0)
+                 for i, p in zip(ids, payloads)])
     pending = session.info.setdefault("pending_events", [])
-    pending.extend((event, {**row["payload"], "outbox_id": row["id"]}) for row in rows)
-
-
-def _now():
-    from app import clock
-
-    return clock.now()
+    pending.extend((event, {**p, "outbox_id": i}) for i, p in zip(ids, payloads))
 
 
 def deliver(event: str, payload: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ import { AppListPage } from '../apps/AppListPage';
 import { LoginPage } from '../auth/LoginPage';
 import { SignupPage } from '../auth/SignupPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { RouteError } from './RouteError';
 import { Shell } from './Shell';
 
 const FormDesignerPage = lazy(() => import('../designer/form/FormDesignerPage'));
@@ -33,7 +34,7 @@ function NotFound() {
 /** Data router (needed for useBlocker, the unsaved-change guard). */
 export function makeRouter() {
   return createBrowserRouter(createRoutesFromElements(
-    <Route>
+    <Route errorElement={<RouteError />}>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/signup" element={<SignupPage />} />
       <Route element={<Shell />}>

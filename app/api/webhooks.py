@@ -10,6 +10,7 @@ from app.api.routing import current_actor, endpoint
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import unit_of_work
+from app.flow_engine import listeners
 from app.i18n import _
 from app.models import Form, Webhook, WebhookDelivery
 from app.models.scope import get_scoped, scoped
@@ -74,6 +75,7 @@ def create_webhook(body):
         hook = Webhook(workspace_id=actor.workspace_id, created_by=actor.user_id, **body)
         s.add(hook)
         s.flush()
+        listeners.changed(s, actor.workspace_id)
         return hook
 
 
@@ -86,6 +88,7 @@ def update_webhook(webhook_id, body):
             raise ValidationFailed(_("Nothing to change", "没有要修改的内容"))
         for key, value in body.items():
             setattr(hook, key, value)
+        listeners.changed(s, hook.workspace_id)
         return hook
 
 
@@ -94,6 +97,7 @@ def update_webhook(webhook_id, body):
 def delete_webhook(webhook_id):
     with unit_of_work() as s:
         s.delete(get_scoped(s, Webhook, webhook_id, current_actor().workspace_id, what="webhook"))
+        listeners.changed(s, current_actor().workspace_id)
 
 
 @endpoint(bp, "GET", "/webhooks/<webhook_id>/deliveries", summary="A subscription's delivery log",

@@ -2,12 +2,10 @@
 
 
 def init_app(app) -> None:
-    """Subscribe to record events and register the sweeps with the worker's periodic runner."""
-    from app import events
-    from app.flow_engine import sweeps  # noqa: F401  (registers @periodic sweeps)
+    """Route committed record events to flows (dispatch.py) and register the sweeps with the
+    worker's periodic runner."""
+    from app.flow_engine import dispatch, sweeps  # noqa: F401  (registers @periodic sweeps)
     from app.flow_engine.nodes import load
-    from app.flow_engine.triggers import RECORD_EVENTS, on_record_event
 
     load()
-    for name in RECORD_EVENTS:
-        events.subscribe(name, on_record_event)
+    dispatch.install()

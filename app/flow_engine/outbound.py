@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import unit_of_work
+from app.ids import new_id
 from app.jobs import enqueue, enqueue_after_commit
 from app.models import Webhook, WebhookDelivery
 
@@ -136,23 +137,17 @@ def signed_headers(secret: str | None, body: bytes, extra: dict | None = None) -
 
 # --- webhook subscriptions ------------------------------------------------------------------
 
-def queue_deliveries(session: Session, event: str, payload: dict) -> int:
-    """One delivery row per matching subscription, in the transaction that handles the event."""
-    hooks = session.scalars(sa.select(Webhook).where(
-        Webhook.workspace_id == payload["workspace_id"], Webhook.enabled.is_(True))).all()
+def queue_deliveries(session: Session, event: str, payload: dict, webhook_ids: list[str]) -> int:
+    """One delivery row per matching subscription (`webhook_ids`, from the listeners cache), in
+    the transaction that handles the event."""
     body = {k: v for k, v in payload.items() if k != "outbox_id"}
-    count = 0
-    for hook in hooks:
-        if event not in (hook.events or []) or (hook.form_id and hook.form_id != payload.get("form_id")):
-            continue
-        delivery = WebhookDelivery(workspace_id=hook.workspace_id, webhook_id=hook.id,
-                                   event_id=str(payload.get("outbox_id")), event=event,
-                                   payload={"event": event, "data": body})
+    for webhook_id in webhook_ids:
+        delivery = WebhookDelivery(id=new_id(), workspace_id=payload["workspace_id"],
+                                   webhook_id=webhook_id, event_id=str(payload.get("outbox_id")),
+                                   event=event, payload={"event": event, "data": body})
         session.add(delivery)
-        session.flush()
         enqueue_after_commit(session, deliver_webhook, delivery.id, queue_name="default")
-        count += 1
-    return count
+    return len(webhook_ids)
 
 
 def deliver_webhook(delivery_id: str) -> str:

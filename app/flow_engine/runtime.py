@@ -15,19 +15,20 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.db import after_commit
 from app.errors import FormloomError
 from app.extensions import unit_of_work
-from app.flow_engine import expressions
+from app.flow_engine import cache, expressions
+from app.flow_engine.cache import FlowVersionInfo
 from app.flow_engine.nodes import NodeContext, Outcome, get as get_node
-from app.jobs import enqueue_after_commit
-from app.models import Flow, FlowRun, FlowVersion, Form, Record, StepRun, Timer, Workspace
-from app.rule_engine import EvalEnv
+from app.ids import new_id
+from app.models import Flow, FlowRun, Record, StepRun, Timer
 
 log = logging.getLogger(__name__)
 
 ACTIVE = ("queued", "running", "waiting")
 STEP_JOB_TIMEOUT = 120
-_definitions: dict[tuple[str, int], dict] = {}
+_PENDING_JOBS = "flow_step_jobs"
 
 
 def limit(name: str, default: int) -> int:
@@ -35,15 +36,9 @@ def limit(name: str, default: int) -> int:
 
 
 def definition_of(session: Session, flow_id: str, version: int) -> dict:
-    """The graph a run pinned; versions never change, so the cache needs no invalidation."""
-    key = (flow_id, version)
-    if key not in _definitions:
-        definition = session.scalar(sa.select(FlowVersion.definition).where(
-            FlowVersion.flow_id == flow_id, FlowVersion.version == version))
-        if definition is None:
-            return {}
-        _definitions[key] = definition
-    return _definitions[key]
+    """The graph a run pinned (versions never change once saved)."""
+    info = cache.flow_version(session, flow_id, version)
+    return info.definition if info is not None else {}
 
 
 def node_of(definition: dict, node_id: str) -> dict | None:
@@ -51,55 +46,97 @@ def node_of(definition: dict, node_id: str) -> dict | None:
 
 
 def enqueue_step(session: Session, step_id: str) -> None:
-    enqueue_after_commit(session, execute_step, step_id, queue_name="high",
-                         timeout=STEP_JOB_TIMEOUT)
+    """Queue the step's job once the transaction commits; all steps a transaction queued go to
+    Redis in one pipeline."""
+    pending = session.info.get(_PENDING_JOBS)
+    if pending is None:
+        pending = session.info[_PENDING_JOBS] = []
+        app = current_app._get_current_object()
+        after_commit(session, lambda: _enqueue_steps(app, session.info.pop(_PENDING_JOBS, [])))
+    pending.append(step_id)
+
+
+def _enqueue_steps(app, step_ids: list[str]) -> None:
+    from rq import Queue
+
+    from app.jobs import FAILURE_TTL, queue
+
+    if not step_ids:
+        return
+    with app.app_context():
+        try:
+            queue("high").enqueue_many([
+                Queue.prepare_data(execute_step, (step_id,), timeout=STEP_JOB_TIMEOUT,
+                                   result_ttl=0, failure_ttl=FAILURE_TTL)
+                for step_id in step_ids])
+        except Exception:  # noqa: BLE001 - Redis down: the sweeper re-enqueues queued steps
+            log.warning("enqueue of %s step(s) failed; the sweeper will retry", len(step_ids),
+                        exc_info=True)
 
 
 # --- starting -------------------------------------------------------------------------------
 
 def start_run(session: Session, flow: Flow, *, record_id: str | None = None,
               record: dict | None = None, old: dict | None = None, trigger: dict | None = None,
-              trigger_key: str | None = None, depth: int = 0,
-              started_by: str | None = None) -> FlowRun | None:
+              trigger_key: str | None = None, depth: int = 0, started_by: str | None = None,
+              unique_check: bool = True) -> FlowRun | None:
     """Create a run pinned to the flow's current version and queue its first steps. Returns None
-    when this trigger occurrence already started a run (the unique trigger key)."""
+    when this trigger occurrence already started a run (the unique trigger key); callers that
+    already claimed the occurrence (an outbox row) pass unique_check=False to skip the
+    savepoint."""
     now = clock.now()
-    run = FlowRun(workspace_id=flow.workspace_id, flow_id=flow.id, version=flow.version,
-                  status="running", trigger_key=trigger_key, record_id=record_id,
-                  context={"record": record, "old": old,
+    run = FlowRun(id=new_id(), workspace_id=flow.workspace_id, flow_id=flow.id,
+                  version=flow.version, status="running", trigger_key=trigger_key,
+                  record_id=record_id, steps_count=0,
+                  context={"record": record, "old": old, "visits": {},
                            "trigger": {"at": now.isoformat(), **(trigger or {})}},
                   variables={}, outputs={}, depth=depth, started_by=started_by, started_at=now)
-    try:
-        with session.begin_nested():
-            session.add(run)
-            session.flush()
-    except sa.exc.IntegrityError:
-        return None
-    definition = definition_of(session, flow.id, flow.version)
-    targets = [e["to"] for e in definition.get("edges", []) if e["from"] == "trigger"]
+    if trigger_key and unique_check:
+        try:
+            with session.begin_nested():
+                session.add(run)
+                session.flush()
+        except sa.exc.IntegrityError:
+            return None
+    else:
+        session.add(run)
+    info = cache.flow_version(session, flow.id, flow.version)
+    targets = [e["to"] for e in info.definition.get("edges", []) if e["from"] == "trigger"]
     for node_id in targets:
-        _queue_node(session, run, definition, node_id)
+        _queue_node(session, run, info, node_id)
     if not targets:
         _finish(session, run, "completed")
     return run
 
 
-def _queue_node(session: Session, run: FlowRun, definition: dict, node_id: str) -> StepRun | None:
-    node = node_of(definition, node_id)
-    visit = (session.scalar(sa.select(sa.func.max(StepRun.visit)).where(
-        StepRun.run_id == run.id, StepRun.node_id == node_id)) or 0) + 1
+def _next_visit(session: Session, run: FlowRun, node_id: str) -> int:
+    """Visits are counted in the run's context (no query); runs from before that was kept
+    count their step rows once."""
+    visits = (run.context or {}).get("visits")
+    if visits is None:
+        visits = dict(session.execute(sa.select(StepRun.node_id, sa.func.max(StepRun.visit))
+                                      .where(StepRun.run_id == run.id)
+                                      .group_by(StepRun.node_id)).all())
+    visits = {**visits, node_id: visits.get(node_id, 0) + 1}
+    run.context = {**run.context, "visits": visits}
+    return visits[node_id]
+
+
+def _queue_node(session: Session, run: FlowRun, info: FlowVersionInfo,
+                node_id: str) -> StepRun | None:
+    node = info.node(node_id)
     if run.steps_count >= limit("FLOW_MAX_STEPS", 500):
         _finish(session, run, "failed", f"the run reached the limit of {run.steps_count} steps")
         return None
+    visit = _next_visit(session, run, node_id)
     if visit > limit("FLOW_MAX_VISITS", 50):
         _finish(session, run, "failed", f"node '{node_id}' was visited more than {visit - 1} times")
         return None
     run.steps_count += 1
-    step = StepRun(workspace_id=run.workspace_id, run_id=run.id, flow_id=run.flow_id,
+    step = StepRun(id=new_id(), workspace_id=run.workspace_id, run_id=run.id, flow_id=run.flow_id,
                    node_id=node_id, node_type=node["type"], visit=visit, status="queued",
-                   state={}, queued_at=clock.now())
+                   attempts=0, state={}, queued_at=clock.now())
     session.add(step)
-    session.flush()
     enqueue_step(session, step.id)
     return step
 
@@ -115,47 +152,53 @@ def execute_step(step_id: str) -> str:
         if run.status != "running":
             step.status, step.finished_at = "cancelled", clock.now()
             return "cancelled"
-        definition = definition_of(session, run.flow_id, run.version)
-        node = node_of(definition, step.node_id)
+        info = cache.flow_version(session, run.flow_id, run.version)
+        node = info.node(step.node_id)
         kind = get_node(node["type"])
         if kind.external:
             step.status, step.started_at = "running", clock.now()
             step.attempts += 1
         else:
-            return _execute_in_transaction(session, run, step, definition, node, kind)
+            return _execute_in_transaction(session, run, step, info, node, kind)
     return _execute_external(step_id, kind)
 
 
 def _lock(session: Session, step_id: str):
-    step_row = session.get(StepRun, step_id)
-    if step_row is None:
+    """Lock the run, then the step (always in that order: a step that ends the run updates its
+    siblings while holding the run)."""
+    run_id = sa.select(StepRun.run_id).where(StepRun.id == step_id).scalar_subquery()
+    run = session.scalars(sa.select(FlowRun).where(FlowRun.id == run_id).with_for_update()
+                          .execution_options(populate_existing=True)).first()
+    if run is None:
         return None, None
-    run = session.get(FlowRun, step_row.run_id, with_for_update=True, populate_existing=True)
     step = session.get(StepRun, step_id, with_for_update=True, populate_existing=True)
     return step, run
 
 
-def _execute_in_transaction(session, run, step, definition, node, kind) -> str:
+def _execute_in_transaction(session, run, step, info, node, kind) -> str:
     step.attempts += 1
     step.started_at = clock.now()
-    ctx = build_context(session, run, step, definition, node)
+    ctx = build_context(session, run, step, info, node)
     try:
-        with session.begin_nested():
+        if kind.pure:   # nothing to roll back: no savepoint round trips
             outcome = kind.execute(ctx)
-            session.flush()
+        else:
+            with session.begin_nested():
+                outcome = kind.execute(ctx)
+                session.flush()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the step
         _record_failure(session, run, step, kind, exc)
         return "failed"
-    apply_outcome(session, run, step, definition, outcome)
+    apply_outcome(session, run, step, info, outcome)
     return step.status
 
 
 def _execute_external(step_id: str, kind) -> str:
     with unit_of_work() as session:
         step, run = _lock(session, step_id)
-        definition = definition_of(session, run.flow_id, run.version)
-        node = node_of(definition, step.node_id)
-        ctx = build_context(session, run, step, definition, node)
+        info = cache.flow_version(session, run.flow_id, run.version)
+        node = info.node(step.node_id)
+        ctx = build_context(session, run, step, info, node)
         ctx.session = None
     try:
         outcome, error = kind.execute(ctx), None
@@ -168,41 +211,38 @@ def _execute_external(step_id: str, kind) -> str:
         if error is not None:
             _record_failure(session, run, step, kind, error)
             return "failed"
-        apply_outcome(session, run, step, definition, outcome)
+        apply_outcome(session, run, step, info, outcome)
         return step.status
 
 
-def build_context(session, run, step, definition, node, *, dry_run: bool = False) -> NodeContext:
-    flow = session.get(Flow, run.flow_id)
-    record, schema = current_record(session, run, definition)
-    data = expressions.step_data(record, run.context.get("old"), run.context.get("trigger", {}),
+def build_context(session, run, step, info: FlowVersionInfo, node, *,
+                  dry_run: bool = False) -> NodeContext:
+    """What a node sees. RECORD_ID() is the run's record and CURRENT_USER the user whose write
+    (or manual start) began the run."""
+    record, _schema = current_record(session, run, info)
+    trigger = run.context.get("trigger", {})
+    data = expressions.step_data(record, run.context.get("old"), trigger,
                                  run.outputs or {}, run.variables or {})
-    tz = session.scalar(sa.select(Workspace.timezone).where(Workspace.id == run.workspace_id))
-    return NodeContext(session=session, workspace_id=run.workspace_id, flow=flow, run=run,
-                       step=step, node=node, definition=definition, data=data,
-                       schema=expressions.flow_schema(schema), env=EvalEnv(tz=tz or "UTC"),
-                       config=current_app.config, dry_run=dry_run,
+    env = cache.env(session, run.workspace_id, record_id=run.record_id,
+                    current_user=run.started_by or trigger.get("actor_id"))
+    return NodeContext(session=session, workspace_id=run.workspace_id, flow=info, run=run,
+                       step=step, node=node, definition=info.definition, data=data,
+                       schema=info.schema, env=env, config=current_app.config, dry_run=dry_run,
                        woken=(step.state or {}).get("woken"), state=dict(step.state or {}))
 
 
-def current_record(session, run, definition) -> tuple[dict | None, dict]:
+def current_record(session, run, info: FlowVersionInfo) -> tuple[dict | None, dict]:
     """The trigger record as it is now (a journey reads fresh data after a wait), falling back
     to the snapshot taken at the trigger when it was deleted."""
-    form_key = (definition.get("trigger") or {}).get("form")
-    form = None
-    if form_key:
-        app_id = session.scalar(sa.select(Flow.app_id).where(Flow.id == run.flow_id))
-        form = session.scalar(sa.select(Form).where(Form.app_id == app_id, Form.key == form_key))
-    schema = expressions.form_schema(form.definition) if form else {}
     if run.record_id:
         data = session.scalar(sa.select(Record.data).where(
             Record.id == run.record_id, Record.workspace_id == run.workspace_id))
         if data is not None:
-            return data, schema
-    return run.context.get("record"), schema
+            return data, info.record_schema
+    return run.context.get("record"), info.record_schema
 
 
-def apply_outcome(session, run, step, definition, outcome: Outcome) -> None:
+def apply_outcome(session, run, step, info: FlowVersionInfo, outcome: Outcome) -> None:
     now = clock.now()
     step.output = _json_safe(outcome.output)
     if outcome.state is not None:
@@ -221,15 +261,17 @@ def apply_outcome(session, run, step, definition, outcome: Outcome) -> None:
         _cancel_open_steps(session, run, except_id=step.id)
         _finish(session, run, "completed")
         return
+    queued = False
     if outcome.goto:
-        _queue_node(session, run, definition, outcome.goto)
+        queued = _queue_node(session, run, info, outcome.goto) is not None
     else:
-        for edge in definition.get("edges", []):
+        for edge in info.definition.get("edges", []):
             if edge["from"] == step.node_id and _edge_matches(edge, outcome.branch):
-                _queue_node(session, run, definition, edge["to"])
+                queued = _queue_node(session, run, info, edge["to"]) is not None or queued
                 if run.status != "running":
                     return
-    _complete_if_idle(session, run)
+    if not queued and run.status == "running":
+        _complete_if_idle(session, run)
 
 
 def _edge_matches(edge: dict, branch: str | None) -> bool:
@@ -331,6 +373,6 @@ def retry_run(session: Session, run: FlowRun) -> FlowRun:
     if failed is None:
         raise Conflict(_("This run has no failed step to retry", "该运行没有可重试的失败步骤"))
     run.status, run.error, run.finished_at = "running", None, None
-    definition = definition_of(session, run.flow_id, run.version)
-    _queue_node(session, run, definition, failed.node_id)
+    _queue_node(session, run, cache.flow_version(session, run.flow_id, run.version),
+                failed.node_id)
     return run

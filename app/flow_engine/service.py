@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.actor import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.flow_engine import graph, runtime, triggers
+from app.flow_engine import cache, graph, listeners, runtime, triggers
 from app.i18n import _
 from app.models import App, Flow, FlowRun, FlowVersion, Form, Record, StepRun, TriggerLog
 from app.models.scope import get_scoped, scoped
@@ -58,6 +58,7 @@ def save_version(session: Session, actor: Actor, flow_id: str, definition: dict)
         flow.hook_token = triggers.new_hook_token()
     session.add(FlowVersion(workspace_id=flow.workspace_id, flow_id=flow.id, version=flow.version,
                             definition=definition, created_by=actor.user_id))
+    listeners.changed(session, flow.workspace_id)
     return flow
 
 
@@ -76,11 +77,13 @@ def set_enabled(session: Session, actor: Actor, flow_id: str, enabled: bool) -> 
         if flow.trigger_type in ("schedule", "segment.entered"):
             flow.last_tick_at = None if flow.trigger_type == "segment.entered" else clock.now()
     flow.enabled = enabled
+    listeners.changed(session, flow.workspace_id)
     return flow
 
 
 def delete_flow(session: Session, actor: Actor, flow_id: str) -> None:
     session.delete(get_flow(session, actor, flow_id))
+    listeners.changed(session, actor.workspace_id)
 
 
 def versions(session: Session, actor: Actor, flow_id: str) -> list[FlowVersion]:
@@ -181,8 +184,9 @@ def _walk(session, flow, definition, record, max_steps) -> dict:
         Form.id == flow.trigger_form_id)) if flow.trigger_form_id else None
     ok, problem = triggers.condition_holds(session, flow, data or {}, None, form_definition)
     result = {"trigger": {"matches": ok, "error": problem}, "path": []}
+    info = cache.flow_version(session, flow.id, flow.version)
     run = _Stand(id="dry-run", flow_id=flow.id, version=flow.version, record_id=record.id if record else None,
-                 workspace_id=flow.workspace_id, depth=0, outputs={}, variables={},
+                 workspace_id=flow.workspace_id, depth=0, outputs={}, variables={}, started_by=None,
                  context={"record": data, "old": None, "trigger": {"at": clock.now().isoformat()}})
     todo = [e["to"] for e in definition["edges"] if e["from"] == "trigger"]
     visits: dict[str, int] = {}
@@ -192,7 +196,7 @@ def _walk(session, flow, definition, record, max_steps) -> dict:
         node = runtime.node_of(definition, node_id)
         step = _Stand(id=f"dry-{len(result['path'])}", visit=visits[node_id], state={},
                       node_id=node_id, output=None)
-        ctx = runtime.build_context(session, run, step, definition, node, dry_run=True)
+        ctx = runtime.build_context(session, run, step, info, node, dry_run=True)
         entry = {"node": node_id, "type": node["type"]}
         try:
             outcome = nodes.get(node["type"]).describe(ctx)

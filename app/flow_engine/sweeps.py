@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import unit_of_work
-from app.flow_engine import outbound, runtime, timers, triggers
+from app.flow_engine import outbound, record_events, runtime, timers, triggers
 from app.flow_engine.channels import redeliver_messages
 from app.jobs import periodic
 from app.models import StepRun
@@ -57,7 +57,7 @@ def _stuck() -> None:
 
 @periodic("flows.outbox", every_seconds=5)
 def _outbox() -> None:
-    triggers.redeliver_outbox()
+    record_events.redeliver_outbox()
 
 
 @periodic("flows.dates", every_seconds=60)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import unit_of_work
-from app.flow_engine import expressions, runtime
+from app.flow_engine import cache, expressions, runtime
 from app.flow_engine.durations import PATTERN, parse_duration
-from app.models import (DateTriggerFire, EventOutbox, Flow, FlowRun, Form, Record, Segment,
-                        SegmentMember, StepRun, TriggerLog, Workspace)
+from app.models import (DateTriggerFire, Flow, FlowRun, Form, Record, Segment, SegmentMember,
+                        TriggerLog)
 from app.rule_engine import EvalEnv, RuleError
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,6 @@ TRIGGERS: dict[str, dict] = {
     "webhook": {"properties": {}},
     "manual": {"properties": {"form": _FORM}},
 }
-RECORD_EVENTS = ("record.created", "record.updated", "record.deleted")
 
 
 def check_trigger(checker, trigger: dict) -> dict | None:
@@ -93,26 +92,31 @@ def log_skip(session: Session, flow: Flow, event: str, reason: str, *, record_id
                            record_id=record_id, reason=reason, detail=detail))
 
 
-def _env(session: Session, workspace_id: str) -> EvalEnv:
-    tz = session.scalar(sa.select(Workspace.timezone).where(Workspace.id == workspace_id))
-    return EvalEnv(tz=tz or "UTC")
+def _env(session: Session, workspace_id: str, **values) -> EvalEnv:
+    return cache.env(session, workspace_id, **values)
 
 
 def condition_holds(session: Session, flow: Flow, data: dict, old: dict | None,
-                    form_definition: dict | None) -> tuple[bool, str | None]:
+                    form_definition: dict | None, *, schema: dict | None = None,
+                    record_id: str | None = None,
+                    current_user: str | None = None) -> tuple[bool, str | None]:
+    """Whether the trigger condition holds for a record; RECORD_ID() and CURRENT_USER see the
+    record and the user whose write fired the trigger."""
     condition = flow.definition["trigger"].get("condition")
     if not condition:
         return True, None
-    schema = expressions.flow_schema(expressions.form_schema(form_definition))
+    if schema is None:
+        schema = expressions.flow_schema(expressions.form_schema(form_definition))
     scope = expressions.step_data(data, old, {}, {}, {})
+    env = _env(session, flow.workspace_id, record_id=record_id, current_user=current_user)
     try:
-        return expressions.is_true(condition, scope, _env(session, flow.workspace_id), schema), None
+        return expressions.is_true(condition, scope, env, schema), None
     except RuleError as exc:
         return False, str(exc.message)
 
 
 def admit(session: Session, flow: Flow, event: str, *, record_id=None, depth: int = 0,
-          source: str | None = None) -> bool:
+          source: str | None = None, recent_runs: int | None = None) -> bool:
     """Bounds every trigger shares: enabled, source opt-outs, re-trigger depth, rate limit."""
     settings = flow.definition.get("settings", {})
     if not flow.enabled:
@@ -129,113 +133,14 @@ def admit(session: Session, flow: Flow, event: str, *, record_id=None, depth: in
         return False
     per_minute = settings.get("rate_limit_per_minute",
                               current_app.config.get("FLOW_RATE_LIMIT_PER_MINUTE", 6000))
-    recent = session.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(
-        FlowRun.flow_id == flow.id, FlowRun.started_at > clock.now() - dt.timedelta(minutes=1)))
+    recent = recent_runs if recent_runs is not None else session.scalar(
+        sa.select(sa.func.count()).select_from(FlowRun).where(
+            FlowRun.flow_id == flow.id, FlowRun.started_at > clock.now() - dt.timedelta(minutes=1)))
     if recent >= per_minute:
         log_skip(session, flow, event, "rate_limited", record_id=record_id,
                  detail=f"{recent} runs in the last minute")
         return False
     return True
-
-
-# --- record events --------------------------------------------------------------------------
-
-def on_record_event(event: str, payload: dict) -> None:
-    """Subscriber of record events: claims the outbox row and, in the same transaction, starts
-    the runs, wakes waiting steps and queues webhook deliveries."""
-    with unit_of_work() as session:
-        claimed = session.execute(
-            sa.update(EventOutbox).where(EventOutbox.id == payload["outbox_id"],
-                                         EventOutbox.processed_at.is_(None))
-            .values(processed_at=clock.now(), attempts=EventOutbox.attempts + 1)).rowcount
-        if claimed:
-            process_record_event(session, event, payload)
-
-
-def process_record_event(session: Session, event: str, payload: dict) -> list[FlowRun]:
-    from app.flow_engine.outbound import queue_deliveries
-
-    runs = []
-    flows = session.scalars(sa.select(Flow).where(
-        Flow.workspace_id == payload["workspace_id"], Flow.trigger_form_id == payload["form_id"],
-        Flow.trigger_type == event).order_by(Flow.id)).all()
-    form_definition = None
-    if flows:
-        form_definition = session.scalar(sa.select(Form.definition).where(
-            Form.id == payload["form_id"]))
-    for flow in flows:
-        run = _maybe_start(session, flow, event, payload, form_definition)
-        if run is not None:
-            runs.append(run)
-    if event != "record.deleted":
-        _wake_event_waits(session, event, payload)
-    queue_deliveries(session, event, payload)
-    return runs
-
-
-def _maybe_start(session, flow, event, payload, form_definition) -> FlowRun | None:
-    record_id = payload.get("record_id")
-    if not admit(session, flow, event, record_id=record_id, depth=payload.get("depth") or 0,
-                 source=payload.get("source")):
-        return None
-    watched = flow.definition["trigger"].get("fields")
-    if event == "record.updated" and watched and not set(watched) & set(payload.get("changed") or []):
-        log_skip(session, flow, event, "fields_unchanged", record_id=record_id,
-                 detail=", ".join(watched))
-        return None
-    ok, problem = condition_holds(session, flow, payload.get("data") or {}, payload.get("old"),
-                                  form_definition)
-    if not ok:
-        log_skip(session, flow, event, "condition_error" if problem else "condition_false",
-                 record_id=record_id, detail=problem)
-        return None
-    return runtime.start_run(
-        session, flow, record_id=record_id if event != "record.deleted" else None,
-        record=payload.get("data"), old=payload.get("old"),
-        trigger={"event": event, "record_id": record_id, "source": payload.get("source"),
-                 "changed": payload.get("changed") or []},
-        trigger_key=f"event:{payload['outbox_id']}", depth=payload.get("depth") or 0)
-
-
-def _wake_event_waits(session: Session, event: str, payload: dict) -> None:
-    waiting = session.scalars(sa.select(StepRun).where(
-        StepRun.workspace_id == payload["workspace_id"], StepRun.status == "waiting",
-        StepRun.node_type == "wait_until")).all()
-    for step in waiting:
-        if (step.state or {}).get("event_form") != payload.get("form_key"):
-            continue
-        run = session.get(FlowRun, step.run_id)
-        flow = session.get(Flow, run.flow_id)
-        if flow.app_id != payload.get("app_id"):
-            continue
-        node = runtime.node_of(runtime.definition_of(session, run.flow_id, run.version), step.node_id)
-        spec = node.get("event", {})
-        if spec.get("on", "record.created") != event:
-            continue
-        match = spec.get("match")
-        if match:
-            record, _schema = runtime.current_record(session, run, flow.definition)
-            scope = {**(payload.get("data") or {}), "record": record or {},
-                     "trigger": run.context.get("trigger", {})}
-            try:
-                if not expressions.is_true(match, scope, _env(session, run.workspace_id)):
-                    continue
-            except RuleError:
-                continue
-        runtime.wake(session, step, "event", {"event": {"record_id": payload.get("record_id"),
-                                                        "data": payload.get("data")}})
-
-
-def redeliver_outbox(older_than: dt.timedelta = dt.timedelta(seconds=5), batch: int = 500) -> int:
-    """Sweeper: record events whose in-process delivery never happened (crash after COMMIT)."""
-    with unit_of_work() as session:
-        rows = session.execute(sa.select(EventOutbox.id, EventOutbox.name, EventOutbox.payload)
-                               .where(EventOutbox.processed_at.is_(None),
-                                      EventOutbox.created_at < clock.now() - older_than)
-                               .order_by(EventOutbox.id).limit(batch)).all()
-    for row_id, name, payload in rows:
-        on_record_event(name, {**payload, "outbox_id": row_id})
-    return len(rows)
 
 
 # --- manual and inbound webhook -------------------------------------------------------------
@@ -257,7 +162,8 @@ def start_manual(session: Session, flow: Flow, record_ids: list[str], *, user_id
         if not admit(session, flow, "manual", record_id=record_id):
             raise ValidationFailed(_("The flow is not enabled", "流程未启用"))
         ok, problem = condition_holds(session, flow, record.data, None,
-                                      form.definition if form else None)
+                                      form.definition if form else None, record_id=record.id,
+                                      current_user=user_id)
         if not ok:
             log_skip(session, flow, "manual", "condition_false", record_id=record_id, detail=problem)
             continue

@@ -32,6 +32,7 @@ def _steps(status=None):
 
 def test_message_step_delivered_twice_sends_one_message(world, worker):
     from app.extensions import unit_of_work
+    from app.flow_engine.record_events import redeliver_outbox
     from app.flow_engine.runtime import execute_step
     from app.jobs import enqueue
     from app.models import Message, StepRun
@@ -40,6 +41,7 @@ def test_message_step_delivered_twice_sends_one_message(world, worker):
                [{"id": "note", "type": "send_message", "channel": "inapp",
                  "to": {"user": world.user_id}, "body": "hi {{record.name}}"}], chain("note"))
     world.create({"name": "Twice"})
+    redeliver_outbox(older_than=dt.timedelta(0))   # the record event's job, run right here
     [step] = _steps("queued")
     enqueue(execute_step, step.id, queue_name="high")  # a duplicate delivery of the same step
     worker()
@@ -54,6 +56,7 @@ def test_message_step_delivered_twice_sends_one_message(world, worker):
 
 def test_flushed_redis_loses_no_queued_or_waiting_step(world, worker, clock):
     from app.extensions import redis
+    from app.flow_engine.record_events import redeliver_outbox
     from app.flow_engine.sweeps import requeue_stuck_steps
     from app.flow_engine.timers import fire_due_timers
 
@@ -63,8 +66,12 @@ def test_flushed_redis_loses_no_queued_or_waiting_step(world, worker, clock):
                       chain("wait", "mark"))
     waiting = world.create({"name": "W"})
     worker()                                   # W is now waiting on a timer
-    queued = world.create({"name": "Q"})       # Q's first step is queued in Redis
+    queued = world.create({"name": "Q"})       # Q's record event job is queued in Redis
     redis().flushdb()
+    worker()
+    clock.advance(dt.timedelta(seconds=30))
+    assert redeliver_outbox() == 1             # the outbox row brings the event back
+    redis().flushdb()                          # and Q's first step job is lost too
     worker()
     assert world.record(queued).get("lifecycle") is None
     clock.advance(dt.timedelta(seconds=30))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import unit_of_work
+from app.ids import new_id
 from app.jobs import enqueue, enqueue_after_commit
 from app.models import Message, Notification
 
@@ -39,14 +40,12 @@ def log_message(session: Session, *, key: str, workspace_id: str, channel: str, 
         return existing, False
     if status == "queued" and not configured(channel):
         status, reason = "not_sent", "no channel"
-    message = Message(workspace_id=workspace_id, idempotency_key=key, channel=channel, to=to,
+    message = Message(id=new_id(), workspace_id=workspace_id, idempotency_key=key, channel=channel, to=to,
                       subject=subject, body=body, status=status, reason=reason,
                       run_id=run.id if run is not None else None,
                       flow_id=run.flow_id if run is not None else None, node_id=node_id,
                       record_id=record_id, marketing=marketing)
-    with session.begin_nested():
-        session.add(message)
-        session.flush()
+    session.add(message)
     if status == "queued":
         if channel == "inapp":
             session.add(Notification(workspace_id=workspace_id, user_id=to, title=subject or body[:200],

@@ -29,7 +29,7 @@ class Outcome:
 class NodeContext:
     session: Session | None
     workspace_id: str
-    flow: Any                     # Flow row (app_id, id)
+    flow: Any                     # cache.FlowVersionInfo of the run's version (app_id, id)
     run: Any                      # FlowRun row, or a stand-in during a dry run
     step: Any                     # StepRun row, or a stand-in during a dry run
     node: dict
@@ -74,6 +74,7 @@ class NodeType:
     max_attempts: int = 3
     backoff_seconds: float = 5.0
     external: bool = False        # performs network I/O: executed outside the step transaction
+    pure: bool = False            # writes nothing to the database: runs without a savepoint
 
     def expressions(self, node: dict) -> list[tuple[str, str]]:
         """(config path, rule expression) pairs the graph check verifies."""

@@ -12,6 +12,7 @@ _EXPR = {"type": "string", "minLength": 1, "maxLength": 4000}
 @node_type
 class Condition(NodeType):
     type = "condition"
+    pure = True
     config_schema = {"expression": _EXPR}
     required = ("expression",)
     branches = ("true", "false")
@@ -28,6 +29,7 @@ class Condition(NodeType):
 class Switch(NodeType):
     """Follows the edge whose `when` equals the expression's text value, else `default`."""
     type = "switch"
+    pure = True
     config_schema = {"expression": _EXPR}
     required = ("expression",)
     branches = "*"
@@ -48,6 +50,7 @@ class AbSplit(NodeType):
     """Deterministic per record (hash of flow, node and record), so a record always lands in the
     same branch; a branch marked holdout ends there, so uplift can be measured against it."""
     type = "ab_split"
+    pure = True
     config_schema = {"branches": {"type": "array", "minItems": 2, "maxItems": 10, "items": {
         "type": "object", "additionalProperties": False, "required": ["key", "weight"],
         "properties": {"key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"},
@@ -84,6 +87,7 @@ class AbSplit(NodeType):
 class SetVariable(NodeType):
     """Each value is a rule expression; results are readable later as `vars.<name>`."""
     type = "set_variable"
+    pure = True
     config_schema = {"set": {"type": "object", "minProperties": 1, "propertyNames": {
         "pattern": "^[a-z][a-z0-9_]{0,62}$"}, "additionalProperties": _EXPR}}
     required = ("set",)
@@ -102,6 +106,7 @@ class SetVariable(NodeType):
 @node_type
 class End(NodeType):
     type = "end"
+    pure = True
     config_schema = {"status": {"enum": ["completed", "cancelled"]}}
 
     def execute(self, ctx: NodeContext) -> Outcome:

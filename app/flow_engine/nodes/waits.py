@@ -14,6 +14,7 @@ _DURATION = {"type": "string", "pattern": PATTERN}
 @node_type
 class Wait(NodeType):
     type = "wait"
+    pure = True
     config_schema = {"duration": _DURATION}
     required = ("duration",)
 
@@ -33,6 +34,7 @@ class WaitUntil(NodeType):
     record, whose fields are bare and the waiting run's record is `record`} woken by record.created
     of that form; `timeout` then follows the edge labelled "timeout"."""
     type = "wait_until"
+    pure = True
     config_schema = {
         "until": {"type": "string", "minLength": 1, "maxLength": 4000},
         "event": {"type": "object", "additionalProperties": False, "required": ["form"],

@@ -1,0 +1,62 @@
+"""Record events to flows, batched per committed transaction: just before a transaction that
+published record events commits, the events nobody listens to are marked processed in that same
+transaction, and the outbox ids of the others go to ONE job queued after the commit. The job
+handles the whole batch in one transaction. The outbox sweeper stays the safety net (a crash
+between commit and enqueue, Redis down)."""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.flow_engine import listeners
+from app.flow_engine.listeners import RECORD_EVENTS
+
+log = logging.getLogger(__name__)
+
+_DISPATCHED = "flow_events_dispatched"
+CHUNK = 500
+
+
+def install() -> None:
+    if not sa_event.contains(Session, "before_commit", _before_commit):
+        sa_event.listen(Session, "before_commit", _before_commit)
+
+
+def _before_commit(session: Session) -> None:
+    pending = session.info.get("pending_events")
+    if not pending:
+        return
+    start = session.info.get(_DISPATCHED, 0)
+    session.info[_DISPATCHED] = len(pending)
+    fresh = [(name, payload) for name, payload in pending[start:]
+             if name in RECORD_EVENTS and payload.get("outbox_id")]
+    if not fresh:
+        return
+    try:
+        known = listeners.for_workspaces(session, {p["workspace_id"] for _n, p in fresh})
+        heard, unheard = [], []
+        for name, payload in fresh:
+            hears = known[payload["workspace_id"]].hears(name, payload)
+            (heard if hears else unheard).append(payload["outbox_id"])
+    except Exception:  # noqa: BLE001 - Redis down: let the job (or the sweeper) decide
+        log.warning("flow listeners unavailable; every event goes to the flow job", exc_info=True)
+        heard, unheard = [p["outbox_id"] for _n, p in fresh], []
+    _mark_processed(session, unheard)
+    if heard:
+        from app.flow_engine.record_events import process_outbox
+        from app.jobs import enqueue_after_commit
+
+        enqueue_after_commit(session, process_outbox, heard, queue_name="high")
+
+
+def _mark_processed(session: Session, ids: list[str]) -> None:
+    from app.models import EventOutbox
+
+    now = clock.now()
+    for i in range(0, len(ids), CHUNK):
+        session.execute(sa.update(EventOutbox).where(EventOutbox.id.in_(ids[i:i + CHUNK]))
+                        .values(processed_at=now).execution_options(synchronize_session=False))

@@ -49,13 +49,13 @@ def test_broken_bundle_is_refused_whole_with_every_problem(api, make_form):
 
 
 DEMO = """
-def generate(session, actor, app_id, size, progress):
+def generate(session, actor, app_id, *, customers, seed=42, progress=None):
     from app.form_engine import forms, records
     form = forms.get_form_by_key(session, actor.workspace_id, app_id, "customer")
-    rows = [{"name": f"客户{i}", "phone": f"139{i:08d}"} for i in range(size)]
+    rows = [{"name": f"客户{i}", "phone": f"139{i:08d}"} for i in range(customers)]
     records.bulk_create(session, actor, form.id, rows, source="template")
-    progress(size, size)
-    return {"customers": size}
+    progress(customers, customers)
+    return {"customers": customers}
 """
 
 

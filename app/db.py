@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -9,6 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 _engines: dict[str, sa.Engine] = {}
+
+# True while the current unit of work only reads (GET requests): on SQLite it then begins a
+# deferred transaction, which neither waits for nor blocks a writer under WAL.
+read_only_work: contextvars.ContextVar[bool] = contextvars.ContextVar("read_only_work",
+                                                                      default=False)
 
 
 def normalise_url(url: str) -> str:
@@ -45,7 +51,7 @@ def get_engine(url: str) -> sa.Engine:
 
             @event.listens_for(engine, "begin")
             def _begin(conn):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("BEGIN" if read_only_work.get() else "BEGIN IMMEDIATE")
         else:
             engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         _engines[url] = engine

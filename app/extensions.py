@@ -22,6 +22,15 @@ def redis():
 
 @contextlib.contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """One transaction for one use case; events and enqueues run after it commits."""
-    with db().transaction() as session:
-        yield session
+    """One transaction for one use case; events and enqueues run after it commits.
+    GET requests read only, so on SQLite they never queue behind a long write."""
+    from flask import has_request_context, request
+
+    from app.db import read_only_work
+
+    token = read_only_work.set(has_request_context() and request.method in ("GET", "HEAD"))
+    try:
+        with db().transaction() as session:
+            yield session
+    finally:
+        read_only_work.reset(token)

@@ -48,7 +48,8 @@ def authenticate() -> Actor:
             if actor is None:
                 raise Unauthenticated(_("The API token is invalid or revoked",
                                         "API 令牌无效或已撤销"))
-            token.last_used_at = clock.now()
+            last_used, token_id = token.last_used_at, token.id
+        _touch_token(token_id, last_used)
     else:
         user_id, workspace_id = session.get("user_id"), session.get("workspace_id")
         if not user_id or not workspace_id:
@@ -62,6 +63,28 @@ def authenticate() -> Actor:
             check_csrf()
     g.actor = actor
     return actor
+
+
+def _touch_token(token_id: str, last_used) -> None:
+    """Record when a token was last used, at most once a minute and never failing the request:
+    it is information for the owner, not part of authenticating."""
+    import datetime as dt
+
+    from app.db import read_only_work
+    from app.extensions import db
+
+    now = clock.now()
+    if last_used is not None and now - last_used < dt.timedelta(minutes=1):
+        return
+    token = read_only_work.set(False)
+    try:
+        with db().transaction() as s:
+            s.execute(sa.update(ApiToken).where(ApiToken.id == token_id)
+                      .values(last_used_at=now))
+    except sa.exc.OperationalError:
+        pass
+    finally:
+        read_only_work.reset(token)
 
 
 def check_csrf() -> None:

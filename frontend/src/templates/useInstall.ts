@@ -1,6 +1,6 @@
 // Installs a template: POST /templates/{key}/install, then follows the demo-data job if there is one.
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { AppInfo, Job } from '../api/types';
 import { FINISHED, jobPercent } from '../records/import/useJob';
 
@@ -26,14 +26,26 @@ export function useInstall() {
       const jobId = 'job_id' in res ? res.job_id : null;
       if (jobId) {
         setStage('demo');
+        let failures = 0;
         for (;;) {
-          const job = await api.get<Job>(`/jobs/${jobId}`);
+          await new Promise((r) => setTimeout(r, 500));
+          let job: Job;
+          try {
+            job = await api.get<Job>(`/jobs/${jobId}`);
+            failures = 0;
+          } catch (e) {
+            // a busy server (503) or a dropped connection: keep following the job for a while
+            if (e instanceof ApiError && (e.status === 0 || e.status >= 500) && ++failures < 20) continue;
+            throw e;
+          }
           setPercent(60 + Math.round(jobPercent(job) * 0.4));
           if (FINISHED.has(job.status)) {
-            if (job.status === 'failed') throw new Error(String(job.errors?.[0] ?? 'failed'));
+            if (job.status === 'failed') {
+              const first = job.errors?.[0];
+              setError(new Error(typeof first === 'string' ? first : first?.message ?? 'failed'));
+            }
             break;
           }
-          await new Promise((r) => setTimeout(r, 500));
         }
       }
       setPercent(100); setStage('done'); setBusy(false);

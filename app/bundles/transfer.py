@@ -12,7 +12,7 @@ from app.auth.roles import Role, require_role
 from app.bundles.schema import FORMAT, envelope_problems
 from app.errors import FormloomError, ValidationFailed
 from app.i18n import _
-from app.models import App, Dashboard, Flow, Form, FormVersion, Segment
+from app.models import App, AppRole, Dashboard, Flow, Form, FormVersion, Segment
 from app.models.scope import get_scoped, scoped
 from app.services import apps as app_service
 
@@ -34,10 +34,19 @@ def export_app(session: Session, actor: Actor, app_id: str) -> dict:
                             "expression": s.expression} for s in segments],
               "flows": [copy.deepcopy(f.definition) for f in flows],
               "dashboards": [copy.deepcopy(d.definition) for d in dashboards],
-              "roles": []}
+              "roles": [_role_part(r) for r in session.scalars(
+                  sa.select(AppRole).where(AppRole.app_id == app.id)
+                  .order_by(AppRole.created_at, AppRole.id))]}
     if app.description:
         bundle["description"] = app.description
     return bundle
+
+
+def _role_part(role: AppRole) -> dict:
+    part = {"key": role.key, "name": role.name, "base_role": role.base_role}
+    if role.description:
+        part["description"] = role.description
+    return part
 
 
 class _Problems:
@@ -77,7 +86,7 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
     """Create the app and everything in it, or raise ValidationFailed with every problem.
     The caller's transaction must roll back on that error (unit_of_work does)."""
     from app.flow_engine import service as flows
-    from app.form_engine import indexes
+    from app.form_engine import app_roles, indexes
     from app.form_engine.definition import validate_definition
     from app.form_engine.forms import form_rule_schema
     from app.report_engine import dashboards
@@ -89,6 +98,11 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
         problems.add(item["part"], item["message"])
     problems.raise_if_any()
 
+    role_keys = set()
+    for i, role in enumerate(bundle.get("roles", [])):
+        if role["key"] in role_keys:
+            problems.add(f"/roles/{i}/key", _("This role key is used twice", "角色标识重复"))
+        role_keys.add(role["key"])
     definitions = {}
     for i, definition in enumerate(bundle["forms"]):
         if definition["key"] in definitions:
@@ -96,7 +110,7 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
         definitions[definition["key"]] = definition
     for i, definition in enumerate(bundle["forms"]):
         try:
-            validate_definition(copy.deepcopy(definition), definitions.get)
+            validate_definition(copy.deepcopy(definition), definitions.get, role_keys=role_keys)
         except FormloomError as exc:
             problems.add_error(f"/forms/{i}", exc)
     for i, segment in enumerate(bundle.get("segments", [])):
@@ -113,6 +127,10 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
                                  description=_description(bundle))
     app.template_key = template_key
     app.template_version = bundle.get("version")
+    for role in bundle.get("roles", []):
+        app_roles.create_role(session, actor, app.id, key=role["key"], name=role["name"],
+                              base_role=role.get("base_role", "member"),
+                              description=role.get("description"))
     forms: dict[str, Form] = {}
     for definition in bundle["forms"]:
         definition = copy.deepcopy(definition)

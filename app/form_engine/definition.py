@@ -11,7 +11,7 @@ from app.errors import ValidationFailed
 from app.form_engine import expressions
 from app.form_engine import fields as registry
 from app.form_engine.rule_schema import rule_schema
-from app.form_engine.schemas import definition_schema
+from app.form_engine.schemas import ROLE_NAMES, definition_schema
 from app.i18n import LazyText, _
 
 # form key -> that form's definition (forms of the same app), or None when there is none.
@@ -73,9 +73,10 @@ def check_structure(definition) -> None:
     errors.raise_if_any()
 
 
-def validate_definition(definition: dict, resolve_form: FormResolver, *, self_key: str | None = None
-                        ) -> None:
-    """Raise ValidationFailed (details.fields keyed by JSON pointer) unless the definition is usable."""
+def validate_definition(definition: dict, resolve_form: FormResolver, *, self_key: str | None = None,
+                        role_keys: set[str] | None = None) -> None:
+    """Raise ValidationFailed (details.fields keyed by JSON pointer) unless the definition is usable.
+    `role_keys`: the app's role keys permissions may name besides workspace roles (None: unchecked)."""
     check_structure(definition)
     errors = DefinitionErrors()
     own_key = self_key or definition["key"]
@@ -101,6 +102,7 @@ def validate_definition(definition: dict, resolve_form: FormResolver, *, self_ke
                 _check_field(sub, f"{pointer}/fields/{j}", definition, row_schema, resolve, errors,
                              field["fields"])
     _check_form_level(definition, top, schema, errors)
+    _check_permission_roles(definition, role_keys, errors)
     _check_formula_cycles(definition, errors)
     errors.raise_if_any()
 
@@ -213,6 +215,16 @@ def _check_form_level(definition, top, schema, errors) -> None:
     for j, key in enumerate(definition.get("settings", {}).get("public", {}).get("fields", [])):
         if key not in top:
             errors.error(f"/settings/public/fields/{j}", _("No field '{k}'", "没有字段“{k}”", k=key))
+
+
+def _check_permission_roles(definition, role_keys, errors) -> None:
+    if role_keys is None:
+        return
+    for role in definition.get("permissions", {}):
+        if role not in ROLE_NAMES and role not in role_keys:
+            errors.error(f"/permissions/{role}", _("No workspace role or role of this app is "
+                                                   "called '{k}'", "没有名为“{k}”的工作区角色或应用角色",
+                                                   k=role))
 
 
 def formula_order(field_list: list[dict]) -> tuple[list[dict], list[str]]:

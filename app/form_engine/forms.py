@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth.actor import Actor
 from app.auth.roles import Role, require_role
 from app.errors import Conflict, ValidationFailed
-from app.form_engine import indexes, permissions, recompute, usage, versions
+from app.form_engine import app_roles, indexes, permissions, recompute, usage, versions
 from app.form_engine.compile import CompiledForm, compiled
 from app.form_engine.definition import validate_definition
 from app.form_engine.rule_schema import rule_schema as _rule_schema
@@ -61,7 +61,8 @@ def list_forms(actor: Actor, app_id: str) -> sa.Select:
 def _validate(session: Session, workspace_id: str, app_id: str, definition: dict,
               self_key: str | None = None) -> None:
     resolve = app_resolver(session, workspace_id, app_id)
-    validate_definition(definition, resolve, self_key=self_key)
+    validate_definition(definition, resolve, self_key=self_key,
+                        role_keys=app_roles.role_keys(session, workspace_id, app_id))
 
 
 def create_form(session: Session, actor: Actor, app_id: str, definition: dict) -> Form:

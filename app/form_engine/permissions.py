@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import object_session
 
 from app.auth.actor import Actor
 from app.errors import Forbidden
+from app.form_engine.app_roles import held_roles
 from app.i18n import _
 from app.models import Form, Record
 
@@ -28,16 +30,60 @@ class RoleRules:
     readonly: frozenset
 
 
+_FULL = RoleRules(ALL_OPERATIONS, "all", frozenset(), frozenset())
+_SCOPE_WIDTH = {"own": 0, "department": 1, "all": 2}
+
+
+def _entry_rules(entry: dict, operations_by_default) -> RoleRules:
+    return RoleRules(frozenset(entry.get("operations", operations_by_default)),
+                     entry.get("scope", "all"), frozenset(entry.get("hidden_fields", ())),
+                     frozenset(entry.get("readonly_fields", ())))
+
+
+def _workspace_role_rules(declared: dict, role: str) -> RoleRules:
+    if role in _UNRESTRICTED:
+        return _FULL
+    defaults = _DEFAULT_OPERATIONS.get(role, frozenset())
+    if role not in declared:
+        return RoleRules(defaults, "all", frozenset(), frozenset())
+    return _entry_rules(declared[role], defaults)
+
+
+def _app_role_rules(declared: dict, key: str, base_role: str) -> RoleRules:
+    """An app role's own entry, else its base role's rules on this form."""
+    if key in declared:
+        return _entry_rules(declared[key], _DEFAULT_OPERATIONS.get(base_role, frozenset()))
+    return _workspace_role_rules(declared, base_role)
+
+
+def _union(rules: list[RoleRules]) -> RoleRules:
+    """What any of the roles may do: a field stays hidden or read-only only if it is so for all."""
+    return RoleRules(frozenset().union(*(r.operations for r in rules)),
+                     max((r.scope for r in rules), key=_SCOPE_WIDTH.__getitem__),
+                     frozenset.intersection(*(r.hidden for r in rules)),
+                     frozenset.intersection(*(r.readonly for r in rules)))
+
+
+def _held_app_roles(actor: Actor, form: Form) -> dict[str, str]:
+    session = object_session(form)
+    if session is None or not actor.user_id:
+        return {}
+    return held_roles(session, actor.workspace_id, form.app_id, actor.user_id)
+
+
 def rules_for(actor: Actor, form: Form) -> RoleRules:
+    """Owners and admins: everything. A member holding app roles of the form's app: the union of
+    those roles' rules, within what the workspace role allows at all (viewers stay read-only).
+    Otherwise the workspace role's entry, or its defaults."""
     if actor.role in _UNRESTRICTED:
-        return RoleRules(ALL_OPERATIONS, "all", frozenset(), frozenset())
-    declared = (form.definition.get("permissions") or {}).get(actor.role)
-    if declared is None:
-        return RoleRules(_DEFAULT_OPERATIONS.get(actor.role, frozenset()), "all", frozenset(),
-                         frozenset())
-    return RoleRules(frozenset(declared.get("operations", _DEFAULT_OPERATIONS.get(actor.role, ()))),
-                     declared.get("scope", "all"), frozenset(declared.get("hidden_fields", ())),
-                     frozenset(declared.get("readonly_fields", ())))
+        return _FULL
+    declared = form.definition.get("permissions") or {}
+    held = _held_app_roles(actor, form)
+    if not held:
+        return _workspace_role_rules(declared, actor.role)
+    merged = _union([_app_role_rules(declared, key, base) for key, base in sorted(held.items())])
+    ceiling = _DEFAULT_OPERATIONS.get(actor.role, frozenset())
+    return RoleRules(merged.operations & ceiling, merged.scope, merged.hidden, merged.readonly)
 
 
 _OPERATION_NAMES = {"view": ("view", "查看"), "create": ("create", "新增"), "edit": ("edit", "编辑"),

@@ -12,3 +12,4 @@ from app.models.flows import (  # noqa: F401
     Timer, TriggerLog, Webhook, WebhookDelivery)
 from app.models.data_io import File, Job, PublicLink  # noqa: F401
 from app.models.reports import Dashboard  # noqa: F401
+from app.models.app_roles import AppRole, AppRoleMember  # noqa: F401

@@ -73,8 +73,9 @@ def definition_schema() -> dict:
                 "type": "object", "additionalProperties": False, "required": ["expression"],
                 "properties": {"expression": EXPRESSION_SCHEMA, "message": LABEL_SCHEMA,
                                "field": KEY_SCHEMA}}},
-            "permissions": {"type": "object", "additionalProperties": False,
-                            "properties": {r: _permission_schema() for r in ROLE_NAMES}},
+            # Keyed by workspace roles and the app's role keys (checked against the app).
+            "permissions": {"type": "object", "propertyNames": KEY_SCHEMA,
+                            "additionalProperties": _permission_schema()},
             "settings": {"type": "object", "additionalProperties": False, "properties": {
                 "public": {"type": "object", "additionalProperties": False, "properties": {
                     "enabled": {"type": "boolean"},

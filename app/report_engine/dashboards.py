@@ -14,7 +14,7 @@ from app.errors import Conflict, FormloomError, NotFound, ValidationFailed
 from app.i18n import _, render
 from app.models import App, Dashboard, Form
 from app.models.scope import get_scoped, scoped
-from app.report_engine import hot_fields
+from app.report_engine import access, hot_fields
 from app.report_engine.filters import check_filter
 from app.report_engine.run import run_report
 from app.report_engine.spec import check_spec, schema_errors
@@ -39,7 +39,8 @@ def _check(session: Session, actor: Actor, app_id: str, definition: dict) -> dic
         source = check_spec(session, system, query, app_id=app_id, prefix=f"/widgets/{i}/query")
         keys = used.setdefault(source.form.key, set())
         for d in query.get("dimensions", []) + query.get("rows", []) + query.get("columns", []):
-            keys.add(d["field"])
+            if "." not in d["field"]:  # a subform column is read from its rows, not indexed
+                keys.add(d["field"])
         for k in ("customer", "date", "field"):
             if isinstance(query.get(k), str):
                 keys.add(query[k])
@@ -229,6 +230,20 @@ def dashboard_data(session: Session, actor: Actor, dashboard_id: str, filters: d
     return {"id": dashboard.id, "widgets": widgets}
 
 
+def _relation_expression(session, actor, form, info, title) -> str:
+    """A relation dimension shows the related record's title: the records whose related record
+    has that title (`customer.name = '...'`). When the viewer may not see the title the chart
+    shows ids, which the rule language cannot name, so that drill-down is refused."""
+    target = session.scalar(scoped(Form, actor.workspace_id).where(
+        Form.app_id == form.app_id, Form.key == info.definition.get("target")))
+    title_key = (target.definition or {}).get("title_field") if target else None
+    if target is None or not title_key or title_key not in access.visible_fields(actor, target):
+        raise ValidationFailed(_("This chart shows record ids here; drill down from a chart of the "
+                                 "related form instead", "该图表此处显示记录 id，请从关联表单的图表下钻"),
+                               {"fields": {info.key: []}})
+    return f"{info.key}.{title_key} = {quote(title)}"
+
+
 def drill_filter(session: Session, actor: Actor, dashboard_id: str, widget_id: str, point: dict,
                  filters: dict) -> dict:
     """{"form_id", "filter"}: the records behind one number of a widget, as one rule expression
@@ -245,8 +260,9 @@ def drill_filter(session: Session, actor: Actor, dashboard_id: str, widget_id: s
         if name not in point:
             continue
         info = source.fields[d["field"]]
-        if info.value_type == "relation":
-            raise ValidationFailed(_("Drill-down by a related record's title is not supported yet",
-                                     "暂不支持按关联记录标题下钻"), {"fields": {name: []}})
-        parts.append(f"({value_expression(d['field'], point[name], d.get('bucket'), info.value_type == 'array')})")
+        if info.value_type == "relation" and point[name] is not None:
+            parts.append(f"({_relation_expression(session, actor, source.form, info, point[name])})")
+            continue
+        multi = info.value_type == "array" or info.parent is not None
+        parts.append(f"({value_expression(d['field'], point[name], d.get('bucket'), multi)})")
     return {"form_id": source.form.id, "filter": " and ".join(parts) or None}

@@ -25,6 +25,12 @@ class FieldInfo:
     type: str           # the form field type
     value_type: str     # number, text, date, datetime, boolean, array, relation, object
     definition: dict
+    parent: str | None = None   # the subform holding it: key "items.category", parent "items"
+
+    @property
+    def own_key(self) -> str:
+        """The key inside its row: "category" of "items.category"."""
+        return self.key.rsplit(".", 1)[-1]
 
     @property
     def label(self):
@@ -61,6 +67,11 @@ def field_map(definition: dict) -> dict[str, FieldInfo]:
         if f.get("type") == "section" or not KEY.match(f.get("key", "")):
             continue
         out[f["key"]] = FieldInfo(f["key"], f["type"], value_type_of(f), f)
+        if f["type"] == "subform":
+            for sub in f.get("fields", []):
+                if KEY.match(sub.get("key", "")) and sub.get("type") != "section":
+                    key = f"{f['key']}.{sub['key']}"
+                    out[key] = FieldInfo(key, sub["type"], value_type_of(sub), sub, parent=f["key"])
     return out
 
 
@@ -94,10 +105,10 @@ def typed(dialect: str, info: FieldInfo, data=None) -> sa.ColumnElement:
     through `->>` because casting a JSON null (`'null'::jsonb`) to a number is an error."""
     if info.value_type == "number":
         if dialect == "postgresql":
-            return sa.cast(json_text(dialect, info.key, data), postgresql.DOUBLE_PRECISION)
-        return sa.cast(json_text(dialect, info.key, data), sa.Float)
+            return sa.cast(json_text(dialect, info.own_key, data), postgresql.DOUBLE_PRECISION)
+        return sa.cast(json_text(dialect, info.own_key, data), sa.Float)
     if info.value_type == "boolean":
         if dialect == "postgresql":
-            return sa.cast(sa.cast(json_text(dialect, info.key, data), sa.Boolean), sa.Integer)
-        return sa.type_coerce(json_text(dialect, info.key, data), sa.Integer)
-    return json_text(dialect, info.key, data)
+            return sa.cast(sa.cast(json_text(dialect, info.own_key, data), sa.Boolean), sa.Integer)
+        return sa.type_coerce(json_text(dialect, info.own_key, data), sa.Integer)
+    return json_text(dialect, info.own_key, data)

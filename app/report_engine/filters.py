@@ -10,10 +10,16 @@ from app.report_engine import fields as F
 from app.rule_engine import EvalEnv, check, to_sql
 
 
+def rule_schema(fieldmap: dict[str, F.FieldInfo]) -> dict:
+    """The form's own fields as the rule engine reads them (subform columns come with their
+    subform's definition)."""
+    return {k: f.definition for k, f in fieldmap.items() if f.parent is None}
+
+
 def check_filter(expression: str, fieldmap: dict[str, F.FieldInfo], path: str) -> list[str]:
     """Static check of a filter against the form's fields: the fields it reads (raises
     ValidationFailed with the rule engine's positioned errors under `path`)."""
-    result = check(expression, {k: f.definition for k, f in fieldmap.items()})
+    result = check(expression, rule_schema(fieldmap))
     if not result.ok:
         raise ValidationFailed(_("The filter is not valid", "筛选条件无效"),
                                {"fields": {path: result.errors}})
@@ -23,7 +29,7 @@ def check_filter(expression: str, fieldmap: dict[str, F.FieldInfo], path: str) -
 def filter_clause(expression: str, fieldmap: dict[str, F.FieldInfo], tz: str,
                   data=None) -> sa.ColumnElement:
     """The SQL condition of a rule expression over records' `data`."""
-    clause = to_sql(expression, {k: f.definition for k, f in fieldmap.items()},
+    clause = to_sql(expression, rule_schema(fieldmap),
                     F.Record.data if data is None else data, env=EvalEnv(tz=tz))
     if clause is None:
         raise _not_pushable(expression)

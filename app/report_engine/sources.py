@@ -26,6 +26,7 @@ class RecordsQuery:
     session: Session
     from_: sa.FromClause = field(default=None)
     where: list = field(default_factory=list)
+    joined: set = field(default_factory=set)
 
     def __post_init__(self):
         if self.from_ is None:
@@ -54,6 +55,8 @@ class RecordsQuery:
         if dim.get("bucket"):
             expr = timebuckets.bucket(self.dialect, self.day(info.key), dim["bucket"])
             return expr, "date" if dim["bucket"] in ("day", "week") else "text"
+        if info.parent:
+            return self._subform_column(info), info.value_type
         if info.value_type == "array":
             return self._unnest(info), "text"
         if info.value_type == "relation":
@@ -71,6 +74,21 @@ class RecordsQuery:
         elements = elements.alias(f"u_{info.key}")
         self.from_ = self.from_.outerjoin(elements, sa.true())
         return elements.c.value
+
+    def _subform_column(self, info: F.FieldInfo) -> sa.ColumnElement:
+        """One row per subform row (a record counts once per row, like a multiselect per value);
+        records without rows give one row with a blank value."""
+        raw = F.json_raw(self.dialect, info.parent)
+        name = f"s_{info.parent}"
+        if self.dialect == "postgresql":
+            arr = sa.case((sa.func.jsonb_typeof(raw) == "array", raw), else_=sa.null())
+            rows = sa.func.jsonb_array_elements(arr).table_valued("value").lateral().alias(name)
+        else:
+            rows = sa.func.json_each(raw).table_valued("value").alias(name)
+        if name not in self.joined:
+            self.from_ = self.from_.outerjoin(rows, sa.true())
+            self.joined.add(name)
+        return F.typed(self.dialect, info, rows.c.value)
 
     def _relation_title(self, info: F.FieldInfo) -> sa.ColumnElement:
         """A relation shown as the related record's title (its id when the viewer may not see it)."""

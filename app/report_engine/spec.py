@@ -83,7 +83,7 @@ def resolve_form(session: Session, workspace_id: str, source: str, app_id: str |
 def load_source(session: Session, actor: Actor, form: Form) -> Source:
     ws = session.get(Workspace, actor.workspace_id)
     visible = access.visible_fields(actor, form)
-    fields = {k: f for k, f in field_map(form.definition).items() if k in visible}
+    fields = {k: f for k, f in field_map(form.definition).items() if k.split(".")[0] in visible}
     return Source(form=form, fields=fields, tz=(ws.timezone if ws else None) or "UTC")
 
 
@@ -114,11 +114,17 @@ def _check_filter(expression: str, source: Source, path: str) -> None:
                                                     name=unknown[0])]}})
 
 
-def _need_field(source: Source, key: str | None, path: str, errs: SpecErrors, *types: str):
+def _need_field(source: Source, key: str | None, path: str, errs: SpecErrors, *types: str,
+                nested: bool = False):
+    """The field's info, or None with an error; subform columns (`items.category`) only where
+    `nested` (dimensions, which unnest the subform's rows)."""
     if key is None:
         errs.add(path, _("A field is required", "需要指定字段"))
         return None
     info = source.fields.get(key)
+    if info is not None and info.parent and not nested:
+        errs.add(path, _("A subform column can only be a dimension", "子表单的列只能作为维度"))
+        return None
     if info is None:
         errs.add(path, _("Unknown field '{name}'", "未知字段“{name}”", name=key))
         return None
@@ -132,8 +138,12 @@ def _need_field(source: Source, key: str | None, path: str, errs: SpecErrors, *t
 def _check_dimensions(dims, source, errs, path, names):
     for i, dim in enumerate(dims):
         info = _need_field(source, dim["field"], f"{path}/{i}/field", errs,
-                           "number", "text", "date", "datetime", "boolean", "array", "relation")
-        if info and dim.get("bucket") and info.value_type not in ("date", "datetime"):
+                           "number", "text", "date", "datetime", "boolean", "array", "relation", nested=True)
+        if info and info.parent and (info.value_type in ("array", "relation") or dim.get("bucket")):
+            errs.add(f"{path}/{i}/field", _("Inside a subform, group by text, number, date or "
+                                            "yes/no columns without buckets",
+                                            "子表单内只能按文本、数字、日期或是否列分组（不分时间段）"))
+        elif info and dim.get("bucket") and info.value_type not in ("date", "datetime"):
             errs.add(f"{path}/{i}/bucket", _("Only date fields have buckets", "只有日期字段可以分组到时间段"))
         names.append((dim.get("as") or dim["field"], f"{path}/{i}/as"))
 

@@ -36,7 +36,7 @@ run: install frontend
 	$(VENV)/bin/formloom run
 
 test: install services frontend frontend-test
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 3 --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 bench: install services
 	$(PY) -m bench.run_all

@@ -4,6 +4,8 @@ and move time while the real worker runs steps, timers and date triggers."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -44,6 +46,12 @@ class Crm:
 
         with unit_of_work() as s:
             records.update(s, self.actor, record_id, changes)
+
+    def delete(self, record_id: str) -> None:
+        from app.form_engine import records
+
+        with unit_of_work() as s:
+            records.delete(s, self.actor, record_id)
 
     def record(self, record_id: str) -> dict:
         from app.models import Record
@@ -132,3 +140,52 @@ class Crm:
 def crm(api, worker, clock):
     clock.freeze(START)
     return Crm(api, worker, clock)
+
+
+def split_branch(flow_id: str, record_id: str, node_id: str = "split") -> str:
+    """The ab_split branch a record takes: the engine's documented deterministic hash of flow,
+    node and record, so a test can pick customers on either side of a holdout."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{flow_id}:{node_id}:{record_id}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") / 2 ** 64
+    from templates_lib.crm.thresholds import HOLDOUT_PERCENT
+
+    return "send" if point < (100 - HOLDOUT_PERCENT) / 100 else "holdout"
+
+
+def customer_in(crm: Crm, flow_key: str, branch: str, phone: str, **data) -> str:
+    """A new customer whose record falls in `branch` of the journey's split."""
+    for attempt in range(200):
+        rid = crm.customer(data.pop("name", "客户"), phone, **data) if attempt == 0 else \
+            crm.customer("客户", phone, **data)
+        if split_branch(crm.flows[flow_key], rid) == branch:
+            return rid
+        crm.delete(rid)
+    raise AssertionError("no customer fell in the branch")
+
+
+class _Gateway(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        type(self).received.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def sms_gateway(app):
+    """A local SMS gateway, so messages are really `sent` (the frequency cap counts those)."""
+    _Gateway.received = []
+    server = HTTPServer(("127.0.0.1", 0), _Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["OUTBOUND_ALLOWLIST"] = ["127.0.0.1"]
+    app.config["SMS_GATEWAY_URL"] = f"http://127.0.0.1:{server.server_address[1]}/sms"
+    yield _Gateway.received
+    server.shutdown()

@@ -179,7 +179,8 @@ def test_segments_check_against_their_form():
 
 FLOWS = {f["key"]: f for f in BUNDLE["flows"]}
 JOURNEYS = ["first_order", "second_order", "replenishment", "cross_sell", "birthday",
-            "churn_warning", "tier_upgrade", "points", "ticket", "follow_up_reminder"]
+            "churn_warning", "tier_upgrade", "points", "ticket", "ticket_closed",
+            "follow_up_reminder"]
 # The flow engine's reference scan still reports function names (DATEADD, NOW) as fields;
 # everything else it reports is a real problem.
 FUNCTION_AS_FIELD = re.compile(r"^unknown field '[A-Z][A-Z0-9_]*'$")

@@ -53,7 +53,7 @@ export function FormSettingsPanel({ definition: def, isNew, formId, errors, onCh
         <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} value={(def as { description?: string }).description ?? ''}
           onChange={(e) => onChange({ description: e.target.value || undefined } as Partial<FormDefinition>, 'description')} />
       </Form.Item>
-      <Collapse size="small" defaultActiveKey={formId ? ['links'] : []} items={[
+      <Collapse size="small" items={[
         {
           key: 'validations', label: `${t('designer.validations')} (${validations.length})`,
           children: (

@@ -6,6 +6,7 @@ import type { FieldDef, FormDefinition, FormInfo } from '../../api/types';
 import { labelText } from '../../common/label';
 import { FieldWidget } from './widgets/FieldWidget';
 import { computeLive, initialData, missingRequired, type EvalContext, type RecordData } from './liveRules';
+import { useLiveLookups } from './useLiveLookups';
 import './record-form.css';
 
 export interface RecordFormProps {
@@ -44,7 +45,8 @@ export function RecordForm(props: RecordFormProps) {
     if (first) document.querySelector(`[data-field="${first.split(/[.[]/)[0]}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   }, [props.serverErrors]);
 
-  const live = useMemo(() => computeLive(def, values, evalContext, touched, props.isNew), [def, values, evalContext, touched, props.isNew]);
+  const computed = useMemo(() => computeLive(def, values, evalContext, touched, props.isNew), [def, values, evalContext, touched, props.isNew]);
+  const live = useLiveLookups(def, computed);
 
   const { onDirtyChange } = props;
   useEffect(() => onDirtyChange?.(touched.size > 0), [touched, onDirtyChange]);

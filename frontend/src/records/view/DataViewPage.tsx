@@ -184,6 +184,7 @@ export default function DataViewPage() {
       ) : (
         <RecordGrid
           fields={fields}
+          forms={forms.data}
           rows={rows}
           columnOrder={order}
           hidden={view.hidden}
@@ -207,7 +208,7 @@ export default function DataViewPage() {
       <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
         {t('records.loadedCount', { count: rows.length })}{hasNextPage ? ` · ${t('records.scrollForMore')}` : ''}
       </Typography.Text>
-      <RecordDrawer record={openRecord ? rows.find((r) => r.id === openRecord.id) ?? openRecord : null} fields={fields}
+      <RecordDrawer record={openRecord ? rows.find((r) => r.id === openRecord.id) ?? openRecord : null} fields={fields} forms={forms.data}
         editHref={`/apps/${appId}/forms/${formId}/records/${openRecord?.id}`} display={display}
         onClose={() => setOpenRecord(null)} onDelete={remove} />
       <ImportWizard formId={formId} fields={fields} open={importOpen} onClose={() => setImportOpen(false)} />

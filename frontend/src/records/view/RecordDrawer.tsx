@@ -6,13 +6,15 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { itemsOf, type FieldDef, type Page, type RecordItem, type Revision } from '../../api/types';
+import { itemsOf, type FieldDef, type FormInfo, type Page, type RecordItem, type Revision } from '../../api/types';
 import { labelText } from '../../common/label';
 import { cellText, FieldValue, type DisplayContext } from '../display';
+import { RelationText } from '../shared/RelationText';
 
 interface Props {
   record: RecordItem | null;
   fields: FieldDef[];
+  forms?: FormInfo[];
   editHref: string;
   display: DisplayContext;
   onClose: () => void;
@@ -73,7 +75,7 @@ function History({ recordId, fields, display }: { recordId: string; fields: Fiel
   );
 }
 
-export function RecordDrawer({ record, fields, editHref, display, onClose, onDelete }: Props) {
+export function RecordDrawer({ record, fields, forms, editHref, display, onClose, onDelete }: Props) {
   const { t, i18n } = useTranslation();
   const { modal } = AntApp.useApp();
   return (
@@ -97,7 +99,8 @@ export function RecordDrawer({ record, fields, editHref, display, onClose, onDel
                   <Descriptions.Item key={f.key} label={labelText(f.label, i18n.language, f.key)}>
                     {f.type === 'subform' && Array.isArray(record.data[f.key]) ? (
                       <SubformValue field={f} rows={record.data[f.key] as Record<string, unknown>[]} display={display} />
-                    ) : <FieldValue field={f} value={record.data[f.key]} ctx={display} />}
+                    ) : f.type === 'relation' ? <RelationText field={f} value={record.data[f.key]} forms={forms} />
+                      : <FieldValue field={f} value={record.data[f.key]} ctx={display} />}
                   </Descriptions.Item>
                 ))}
                 <Descriptions.Item label={t('common.createdAt')}>{dayjs(record.created_at).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>

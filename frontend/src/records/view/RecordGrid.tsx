@@ -12,9 +12,10 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Checkbox, Empty, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FieldDef, RecordItem } from '../../api/types';
+import type { FieldDef, FormInfo, RecordItem } from '../../api/types';
 import { labelText } from '../../common/label';
 import { cellText, type DisplayContext } from '../display';
+import { RelationText } from '../shared/RelationText';
 import { CellEditor, isInlineEditable } from './CellEditor';
 import type { SortSpec } from './viewState';
 import './grid.css';
@@ -25,6 +26,7 @@ const ROW_HEIGHT = 38;
 
 export interface RecordGridProps {
   fields: FieldDef[];
+  forms?: FormInfo[];
   rows: RecordItem[];
   columnOrder: string[];
   hidden: string[];
@@ -180,6 +182,8 @@ export function RecordGrid(p: RecordGridProps) {
                       {editing ? (
                         <CellEditor field={field} value={record.data[field.key] ?? null}
                           onCancel={() => p.onEdit(null)} onCommit={(v) => p.onCommit(record, field.key, v)} />
+                      ) : field.type === 'relation' ? (
+                        <span className="fl-grid-text"><RelationText field={field} value={record.data[field.key]} forms={p.forms} /></span>
                       ) : (
                         <span className="fl-grid-text">{cellText(field, record.data[field.key], p.display)}</span>
                       )}

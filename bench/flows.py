@@ -96,6 +96,47 @@ def _insert_records(form_id: str, ws: str, rows: list[dict]) -> None:
                 for r in rows[i:i + 5000]])
 
 
+def _bulk_events(actor, app_id: str, conn, rows: int) -> dict:
+    """Bulk create of `rows` records with no flow listening, then with a listening flow (the
+    write, and the one batch job that starts the runs)."""
+    from app.extensions import unit_of_work
+    from app.flow_engine import service
+    from app.form_engine import forms, records
+    from app.models import FlowRun
+
+    with unit_of_work() as s:
+        form_id = forms.create_form(s, actor, app_id, {"key": "lead", "name": "Lead", "fields": [
+            {"key": "name", "type": "text"}, {"key": "total_spent", "type": "number"}]}).id
+
+    def write() -> float:
+        data = [{"name": f"b{i}", "total_spent": i} for i in range(rows)]
+        t = time.perf_counter()
+        with unit_of_work() as s:
+            records.bulk_create(s, actor, form_id, data)
+        return time.perf_counter() - t
+
+    quiet = write()
+    with unit_of_work() as s:
+        flow = service.create_flow(s, actor, app_id, {
+            "key": "bulk_listener", "name": "L", "trigger": {
+                "type": "record.created", "form": "lead", "condition": "total_spent >= 0"},
+            "nodes": [{"id": "e", "type": "end"}], "edges": [{"from": "trigger", "to": "e"}]})
+        flow_id = flow.id
+    with unit_of_work() as s:
+        service.set_enabled(s, actor, flow_id, True)
+    heard = write()
+    t = time.perf_counter()
+    _burst(conn, ("high",))   # the batch job, then the runs' steps
+    job = time.perf_counter() - t
+    with unit_of_work() as s:
+        runs = s.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(FlowRun.flow_id == flow_id))
+        service.set_enabled(s, actor, flow_id, False)
+    assert runs == rows, (runs, rows)
+    return {"rows": rows, "no_listener_rows_per_s": round(rows / quiet),
+            "listening_write_rows_per_s": round(rows / heard),
+            "listening_job_and_runs_s": round(job, 3)}
+
+
 def bench(records: int, customers: int, latency_samples: int, quick: bool) -> dict:
     from rq import Queue
 
@@ -113,6 +154,7 @@ def bench(records: int, customers: int, latency_samples: int, quick: bool) -> di
             conn = redis()
             conn.flushdb()
             actor, app_id, form_id = _world(app)
+            out["bulk_create_events"] = _bulk_events(actor, app_id, conn, 1000)
             # RQ no-op baseline, same worker class
             q = Queue("high", connection=conn)
             q.enqueue_many([Queue.prepare_data(noop, result_ttl=0) for _ in range(records)])
@@ -135,8 +177,10 @@ def bench(records: int, customers: int, latency_samples: int, quick: bool) -> di
             _burst(conn, ("high",))
             elapsed = time.perf_counter() - t
             with unit_of_work() as s:
-                steps = s.scalar(sa.select(sa.func.count()).select_from(StepRun).where(StepRun.status == "completed"))
-                done = s.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(FlowRun.status == "completed"))
+                steps = s.scalar(sa.select(sa.func.count()).select_from(StepRun).where(
+                    StepRun.flow_id == flow_id, StepRun.status == "completed"))
+                done = s.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(
+                    FlowRun.flow_id == flow_id, FlowRun.status == "completed"))
                 messages = s.scalar(sa.select(sa.func.count()).select_from(Message))
             expected_messages = sum(1 for i in range(records) if (i % 1000) + 50 > 100)
             assert done == records, (done, records)

@@ -176,9 +176,9 @@ def _lock(session: Session, step_id: str):
 
 
 def _execute_in_transaction(session, run, step, info, node, kind) -> str:
+    ctx = build_context(session, run, step, info, node)   # reads first: no early autoflush
     step.attempts += 1
     step.started_at = clock.now()
-    ctx = build_context(session, run, step, info, node)
     try:
         if kind.pure:   # nothing to roll back: no savepoint round trips
             outcome = kind.execute(ctx)
@@ -316,9 +316,11 @@ def _finish(session, run, status: str, error: str | None = None) -> None:
 def _cancel_open_steps(session, run, except_id: str | None = None) -> None:
     from app.models import Task
 
-    session.execute(sa.update(StepRun).where(
+    cancelled = session.execute(sa.update(StepRun).where(
         StepRun.run_id == run.id, StepRun.status.in_(ACTIVE), StepRun.id != (except_id or ""),
-    ).values(status="cancelled", finished_at=clock.now()))
+    ).values(status="cancelled", finished_at=clock.now())).rowcount
+    if not cancelled:   # timers and open tasks belong to active steps: none left
+        return
     session.execute(sa.update(Timer).where(Timer.run_id == run.id, Timer.fired_at.is_(None))
                     .values(fired_at=clock.now()))
     session.execute(sa.update(Task).where(Task.run_id == run.id, Task.status == "open")

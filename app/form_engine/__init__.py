@@ -1,1 +1,6 @@
 """form engine (see ARCHITECTURE.md)."""
+
+
+def init_app(app) -> None:
+    """Register the form engine's periodic sweeps with the worker."""
+    from app.form_engine import volatile  # noqa: F401  (registers @periodic sweeps)

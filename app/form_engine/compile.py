@@ -64,8 +64,9 @@ def _record_schema(stored: dict[str, dict]) -> dict:
             "properties": {k: registry.get(f["type"]).value_schema(f) for k, f in stored.items()}}
 
 
-def _volatile_keys(formulas: list[dict]) -> set[str]:
-    volatile: set[str] = set()
+def _volatile_keys(formulas: list[dict], seed: set[str] | None = None) -> set[str]:
+    """Formulas using TODAY()/NOW(), directly or through another volatile value in `seed`."""
+    volatile: set[str] = set(seed or ())
     for f in formulas:  # dependency order, so a formula reading a volatile one is volatile too
         expr = f["expression"]
         if expressions.is_volatile(expr) or expressions.referenced_fields(expr) & volatile:
@@ -79,6 +80,10 @@ def build(form_id: str, version: int, definition: dict, rule_schema: dict) -> Co
     inputs = {k: registry.get(f["type"]).checker(f) for k, f in stored.items()
               if not registry.get(f["type"]).computed}
     formulas, _cyclic = formula_order(top)
+    row_formulas = {k: formula_order(f["fields"])[0] for k, f in stored.items()
+                    if f["type"] == "subform"}
+    # A subform whose row formulas are volatile is itself a volatile value of the record.
+    volatile_rows = {k for k, fs in row_formulas.items() if _volatile_keys(fs)}
     unique = [(k,) for k, f in stored.items() if f.get("unique")]
     unique += [tuple(c) for c in definition.get("unique", []) if tuple(c) not in unique]
     return CompiledForm(
@@ -87,8 +92,7 @@ def build(form_id: str, version: int, definition: dict, rule_schema: dict) -> Co
         computed={k for k, f in stored.items() if registry.get(f["type"]).computed},
         defaults=[(k, f["default"]) for k, f in stored.items()
                   if "default" in f and f["default"] is not None and k in inputs],
-        row_formulas={k: formula_order(f["fields"])[0] for k, f in stored.items()
-                      if f["type"] == "subform"},
+        row_formulas=row_formulas,
         formulas=formulas,
         conditions=[f for f in stored.values() if f.get("required") or f.get("required_when")
                     or f.get("visible_when")],
@@ -100,7 +104,7 @@ def build(form_id: str, version: int, definition: dict, rule_schema: dict) -> Co
         rollups=[f for f in stored.values() if f["type"] == "rollup"],
         people={k: registry.get(f["type"]).references for k, f in stored.items()
                 if getattr(registry.get(f["type"]), "references", None) in ("user", "department")},
-        volatile=_volatile_keys(formulas),
+        volatile=_volatile_keys(formulas, volatile_rows),
         record_schema=_record_schema(stored),
         has_links=any(f["type"] == "relation" for f in stored.values()) or any(
             sub["type"] == "relation" for f in stored.values() if f["type"] == "subform"

@@ -57,6 +57,15 @@ def apply_defaults(cf: CompiledForm, data: dict, provided: set, env: EvalEnv) ->
             data[key] = default
 
 
+def _fitted(formula: dict, value):
+    """A number formula stores numbers only (anything else is blank), so SQL casts of the stored
+    value for filters, sorts and reports never fail."""
+    if formula.get("result") == "number" and (isinstance(value, bool)
+                                               or not isinstance(value, (int, float))):
+        return None
+    return value
+
+
 def compute_formulas(cf: CompiledForm, data: dict, env: EvalEnv, only: set[str] | None = None) -> None:
     """Subform row formulas first (parents may sum them), then the form's, in dependency order."""
     for sub_key, formulas in cf.row_formulas.items():
@@ -68,11 +77,12 @@ def compute_formulas(cf: CompiledForm, data: dict, env: EvalEnv, only: set[str] 
             if isinstance(row, dict):
                 scope = {**data, **row}
                 for f in formulas:
-                    row[f["key"]] = scope[f["key"]] = expressions.evaluate(
-                        f["expression"], scope, env, row_schema)
+                    row[f["key"]] = scope[f["key"]] = _fitted(f, expressions.evaluate(
+                        f["expression"], scope, env, row_schema))
     for f in cf.formulas:
         if only is None or f["key"] in only:
-            data[f["key"]] = expressions.evaluate(f["expression"], data, env, cf.rule_schema)
+            data[f["key"]] = _fitted(f, expressions.evaluate(f["expression"], data, env,
+                                                             cf.rule_schema))
 
 
 def check_conditions(cf: CompiledForm, data: dict, env: EvalEnv, errors: Errors) -> None:

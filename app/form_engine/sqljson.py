@@ -12,7 +12,8 @@ from app.models import Record
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
-def _checked(key: str) -> str:
+def checked(key: str) -> str:
+    """The key itself, after making sure it is a field key and safe inside SQL text."""
     if not _KEY.match(key):
         raise ValueError(f"not a field key: {key!r}")
     return key
@@ -21,7 +22,7 @@ def _checked(key: str) -> str:
 def text_sql(key: str, dialect: str, table: str | None = "records") -> str:
     """The SQL text reading one field as text (the expression indexes are built on; index DDL
     passes table=None since SQLite refuses qualified names there)."""
-    key = _checked(key)
+    key = checked(key)
     column = f"{table}.data" if table else "data"
     if dialect == "postgresql":
         return f"({column} ->> '{key}')"
@@ -42,10 +43,10 @@ def field_number(key: str, dialect: str):
 def field_is_blank(key: str, dialect: str):
     text = field_text(key, dialect)
     if dialect == "postgresql":
-        raw = sa.literal_column(f"(records.data -> '{_checked(key)}')")
+        raw = sa.literal_column(f"(records.data -> '{checked(key)}')")
         return sa.or_(raw.is_(None), raw == sa.literal_column("'null'::jsonb"), text == "",
                       raw == sa.literal_column("'[]'::jsonb"))
-    kind = sa.literal_column(f"json_type(records.data, '$.{_checked(key)}')")
+    kind = sa.literal_column(f"json_type(records.data, '$.{checked(key)}')")
     return sa.or_(kind.is_(None), kind == "null", text == "",
                   sa.and_(kind == "array", sa.literal_column(
                       f"json_array_length(records.data, '$.{key}')") == 0))
@@ -53,7 +54,7 @@ def field_is_blank(key: str, dialect: str):
 
 def array_contains(key: str, value: str, dialect: str):
     """The JSON array field `key` holds `value` (multiselect, users, multiple relations)."""
-    key = _checked(key)
+    key = checked(key)
     if dialect == "postgresql":
         return sa.literal_column(f"(records.data -> '{key}')").op("@>")(
             sa.func.jsonb_build_array(sa.literal(value, sa.String)))
@@ -70,7 +71,7 @@ def points_at(key: str, record_id: str, multiple: bool, dialect: str):
 
 def row_points_at(subform: str, key: str, record_id: str, dialect: str):
     """A row of subform `subform` has relation `key` pointing at record_id (one id or a list)."""
-    subform, key = _checked(subform), _checked(key)
+    subform, key = checked(subform), checked(key)
     if dialect == "postgresql":
         return sa.or_(*(sa.literal_column(f"(records.data -> '{subform}')").op("@>")(
             sa.func.jsonb_build_array(sa.func.jsonb_build_object(key, value)))

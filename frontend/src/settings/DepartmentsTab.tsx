@@ -53,7 +53,7 @@ export function DepartmentsTab() {
           {t('settings.addDepartment')}
         </Button>
       </div>
-      {tree.length === 0 ? <Empty description={t('settings.noDepartments')} /> : <Tree treeData={tree} defaultExpandAll selectable={false} />}
+      {tree.length === 0 ? <Empty description={t('settings.noDepartments')} /> : <Tree key={(depts.data ?? []).length} treeData={tree} defaultExpandAll selectable={false} />}
       <Modal open={open} title={t('settings.addDepartment')} okText={t('common.create')} cancelText={t('common.cancel')}
         confirmLoading={create.isPending} onCancel={() => setOpen(false)}
         onOk={async () => {

@@ -53,7 +53,7 @@ export function TokensTab() {
           },
         ]}
       />
-      <Modal open={!!created} title={t('settings.tokenCreated')} onCancel={() => setCreated(null)}
+      <Modal open={!!created} title={t('settings.tokenCreated')} onCancel={() => setCreated(null)} destroyOnHidden
         footer={<Button type="primary" onClick={() => setCreated(null)}>{t('common.done')}</Button>}>
         <Alert type="warning" showIcon title={t('settings.tokenShowOnce')} style={{ marginBottom: 12 }} />
         <Typography.Paragraph copyable={{ text: created?.token ?? '' }} className="fl-mono" data-testid="new-token"

@@ -32,6 +32,10 @@ class SegmentOut(Schema):
     created_at = fields.DateTime()
 
 
+class SegmentRecordsQuery(PageQuery):
+    sort = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
 class CountOut(Schema):
     count = fields.Integer()
 
@@ -50,8 +54,9 @@ def create_segment(form_id, body):
         return segments.create_segment(s, current_actor(), form_id, **body)
 
 
-@endpoint(bp, "GET", "/segments/<segment_id>/records", summary="Records in a segment",
-          query=PageQuery, out=RecordOut, paginated=True)
+@endpoint(bp, "GET", "/segments/<segment_id>/records",
+          summary="Records in a segment (sort like record lists)", query=SegmentRecordsQuery,
+          out=RecordOut, paginated=True)
 def segment_records(segment_id, query):
     with unit_of_work() as s:
         return segments.segment_records(s, current_actor(), segment_id, **query)

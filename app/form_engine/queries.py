@@ -3,7 +3,6 @@ evaluation as the fallback), typed multi-field sort, projection, cursor pages, c
 record's output shape (hidden fields removed, volatile formulas recomputed on read)."""
 from __future__ import annotations
 
-import base64
 import copy
 import json
 
@@ -12,17 +11,15 @@ from sqlalchemy.orm import Session
 
 from app import clock, rule_engine
 from app.auth.actor import Actor
-from app.errors import BadRequest, ValidationFailed
-from app.form_engine import expressions, permissions, pipeline
-from app.form_engine import fields as registry
+from app.errors import ValidationFailed
+from app.form_engine import expressions, keyset, permissions, pipeline
 from app.form_engine.forms import compiled_form, form_rule_schema, get_form
-from app.form_engine.sqljson import field_number, field_text, points_at
+from app.form_engine.sqljson import points_at
 from app.i18n import _
 from app.models import Form, Record
 from app.rule_engine import EvalEnv
 
 STREAM_CHUNK = 500
-_META_SORTS = {"id": Record.id, "created_at": Record.created_at, "updated_at": Record.updated_at}
 
 
 def _env(session: Session, actor: Actor, form: Form) -> EvalEnv:
@@ -54,46 +51,9 @@ def filter_clause(session: Session, form: Form, text: str, env: EvalEnv | None =
         return None
 
 
-def _sort_columns(form: Form, sort: str | None, dialect: str) -> list:
-    if not sort:
-        return []
-    fields = {f["key"]: f for f in form.definition["fields"]}
-    columns = []
-    for part in [p.strip() for p in sort.split(",") if p.strip()]:
-        desc = part.startswith("-")
-        key = part.lstrip("-+")
-        if key in _META_SORTS:
-            column = _META_SORTS[key]
-        elif key in fields and registry.get(fields[key]["type"]).stores:
-            kind = registry.get(fields[key]["type"])
-            numeric = kind.sql_kind == "number" or (fields[key]["type"] in ("formula", "lookup")
-                                                    and fields[key].get("result") == "number")
-            column = field_number(key, dialect) if numeric else field_text(key, dialect)
-        else:
-            raise BadRequest(_("Cannot sort by '{k}'", "不能按“{k}”排序", k=key),
-                             {"fields": {"sort": [_("Unknown field", "未知字段")]}})
-        columns.append(sa.nulls_last(column.desc()) if desc else sa.nulls_first(column.asc()))
-    return columns
-
-
-def _encode(cursor: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str | None) -> dict:
-    if not cursor:
-        return {}
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(value, dict):
-            return value
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise BadRequest(_("Invalid cursor", "无效的分页游标"))
-
-
-def _base(session: Session, actor: Actor, form: Form) -> sa.Select:
-    return sa.select(Record).where(Record.form_id == form.id,
+def _base(session: Session, actor: Actor, form: Form, *columns) -> sa.Select:
+    """Records of the form in the actor's scope, with extra `columns` (sort values)."""
+    return sa.select(Record, *columns).where(Record.form_id == form.id,
                                    Record.workspace_id == actor.workspace_id,
                                    permissions.scope_clause(actor, form))
 
@@ -114,57 +74,62 @@ def serialize(session: Session, actor: Actor, form: Form, record: Record, fields
 
 def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = None,
           sort: str | None = None, fields=None, limit: int = 50, cursor: str | None = None) -> dict:
+    """One page of records in `sort` order (id order without one); `next_cursor` carries the
+    last row's sort values and id (keyset), so deep pages cost what the first does."""
     form = get_form(session, actor, form_id)
     permissions.require(actor, form, "view")
     dialect = session.get_bind().dialect.name
     if isinstance(fields, str):
         fields = [f.strip() for f in fields.split(",") if f.strip()]
-    order = _sort_columns(form, sort, dialect)
-    position = _decode(cursor)
-    stmt = _base(session, actor, form)
+    keys = keyset.parse_sort(form, sort, dialect)
+    position = keyset.decode(cursor, keys)
+    stmt = _base(session, actor, form, *(k.column for k in keys))
     env = _env(session, actor, form)
-    clause = None
-    schema = None
+    clause = schema = None
     if filter:
         schema = checked_filter(session, actor, form, filter)
         clause = filter_clause(session, form, filter, env)
         if clause is not None:
             stmt = stmt.where(clause)
     python_filter = filter if filter and clause is None else None
-    if not order:
-        if position.get("after"):
-            stmt = stmt.where(Record.id > str(position["after"]))
-        stmt = stmt.order_by(Record.id)
-    else:
-        stmt = stmt.order_by(*order, Record.id)
-    offset = int(position.get("offset", 0)) if order else 0
-    rows = _take(session, stmt, python_filter, schema, env, offset, limit + 1)
+    stmt = stmt.order_by(*keyset.order_by(keys))
+    rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
     if more:
-        next_cursor = _encode({"offset": offset + limit} if order else {"after": rows[-1].id})
-    return {"items": [serialize(session, actor, form, r, fields) for r in rows],
+        record, values = rows[-1]
+        next_cursor = keyset.encode(keys, values, record.id)
+    return {"items": [serialize(session, actor, form, r, fields) for r, _values in rows],
             "next_cursor": next_cursor}
 
 
-def _take(session, stmt, python_filter, schema, env, offset, want) -> list[Record]:
+def _page(session, stmt, keys, position, size) -> list[tuple[Record, list]]:
+    if position is not None:
+        stmt = stmt.where(keyset.after_clause(keys, *position))
+    if not keys:
+        return [(r, []) for r in session.scalars(stmt.limit(size))]
+    return [(row[0], list(row[1:])) for row in session.execute(stmt.limit(size))]
+
+
+def _take(session, stmt, keys, position, python_filter, schema, env, want
+          ) -> list[tuple[Record, list]]:
+    """`want` rows after `position`; a filter SQL cannot express is applied while streaming
+    keyset chunks."""
     if python_filter is None:
-        return list(session.scalars(stmt.offset(offset).limit(want)))
-    found, skipped, start = [], 0, 0
+        return _page(session, stmt, keys, position, want)
+    found = []
     while len(found) < want:
-        chunk = list(session.scalars(stmt.offset(start).limit(STREAM_CHUNK)))
-        for r in chunk:
-            if expressions.truthy(python_filter, r.data, env, schema):
-                if skipped < offset:
-                    skipped += 1
-                else:
-                    found.append(r)
-                    if len(found) == want:
-                        break
+        chunk = _page(session, stmt, keys, position, STREAM_CHUNK)
+        for record, values in chunk:
+            if expressions.truthy(python_filter, record.data, env, schema):
+                found.append((record, values))
+                if len(found) == want:
+                    break
         if len(chunk) < STREAM_CHUNK:
             break
-        start += STREAM_CHUNK
+        last, values = chunk[-1]
+        position = (values, last.id)
     return found
 
 
@@ -179,14 +144,14 @@ def count(session: Session, actor: Actor, form_id: str, filter: str | None = Non
     clause = filter_clause(session, form, filter, env)
     if clause is not None:
         return session.scalar(sa.select(sa.func.count()).select_from(stmt.where(clause).subquery()))
-    total, start = 0, 0
+    total, last_id = 0, ""
     stmt = stmt.order_by(Record.id)
     while True:
-        chunk = list(session.scalars(stmt.offset(start).limit(STREAM_CHUNK)))
+        chunk = list(session.scalars(stmt.where(Record.id > last_id).limit(STREAM_CHUNK)))
         total += sum(1 for r in chunk if expressions.truthy(filter, r.data, env, schema))
         if len(chunk) < STREAM_CHUNK:
             return total
-        start += STREAM_CHUNK
+        last_id = chunk[-1].id
 
 
 def python_rollup(session: Session, rollup: dict, source: Form, target_id: str):

@@ -31,9 +31,7 @@ def L(zh: str, en: str) -> dict:
 
 
 def field(key: str, type_: str, zh: str, en: str, **options) -> dict:
-    """A field; a description is a plain string in the form format, so only its Chinese shows."""
-    if isinstance(options.get("description"), dict):
-        options["description"] = options["description"]["zh"]
+    """A field; descriptions are {zh, en} like labels."""
     return {"key": key, "type": type_, "label": L(zh, en), **options}
 
 
@@ -51,19 +49,42 @@ def tier_rank(expr: str) -> str:
 ROLLUP_DONE = "status = '已完成'"
 
 
-# Workspace role -> what it may do per form. Store staff, sales and service are workspace
-# members (the form format keys permissions by workspace role); marketing ops are editors;
-# owners and admins see everything. The bundle's "roles" list maps the five CRM roles onto these.
-MEMBER = {
+# What each CRM role may do per form (app roles: a user holding several gets the union; a user
+# with no CRM role falls back to the workspace-role entries "member" and "editor"). Owners and
+# admins (the 管理员 role's base) see everything.
+STORE_STAFF = {
     "customer": (["view", "create", "edit"], "department", {"readonly_fields": ["member_tier"]}),
     "product": (["view"], "all", {}),
     "order": (["view", "create", "edit"], "department", {}),
     "follow_up": (["view", "create", "edit"], "own", {}),
+    "opportunity": (["view"], "own", {}),
+    "ticket": (["view", "create"], "department", {}),
+    "points": (["view", "create"], "department", {}),
+    "coupon": (["view", "edit"], "department", {"readonly_fields": ["value", "customer",
+                                                                   "issued_by"]}),
+    "survey": (["view"], "department", {}),
+}
+SALES = {
+    "customer": (["view", "create", "edit"], "all", {"readonly_fields": ["member_tier"]}),
+    "product": (["view"], "all", {}),
+    "order": (["view", "create"], "all", {}),
+    "follow_up": (["view", "create", "edit"], "own", {}),
     "opportunity": (["view", "create", "edit"], "own", {}),
-    "ticket": (["view", "create", "edit"], "all", {}),
-    "points": (["view", "create"], "all", {}),
-    "coupon": (["view", "edit"], "all", {"readonly_fields": ["value", "customer", "issued_by"]}),
+    "ticket": (["view", "create"], "own", {}),
+    "points": (["view"], "all", {}),
+    "coupon": (["view"], "all", {}),
     "survey": (["view"], "all", {}),
+}
+SERVICE = {
+    "customer": (["view"], "all", {}),
+    "product": (["view"], "all", {}),
+    "order": (["view"], "all", {}),
+    "follow_up": (["view", "create", "edit"], "own", {}),
+    "opportunity": (["view"], "own", {}),
+    "ticket": (["view", "create", "edit"], "all", {}),
+    "points": (["view"], "all", {}),
+    "coupon": (["view"], "all", {}),
+    "survey": (["view", "export"], "all", {}),
 }
 EDITOR = {
     "customer": (["view", "edit", "import", "export"], "all", {}),
@@ -76,11 +97,14 @@ EDITOR = {
     "coupon": (["view", "create", "edit", "export"], "all", {}),
     "survey": (["view", "export"], "all", {}),
 }
+RULES = {"store_staff": STORE_STAFF, "sales": SALES, "service": SERVICE, "marketing": EDITOR,
+         # Workspace members without a CRM role work like store staff; editors like ops.
+         "member": STORE_STAFF, "editor": EDITOR}
 
 
 def permissions(form_key: str) -> dict:
     out = {}
-    for role, table in (("member", MEMBER), ("editor", EDITOR)):
+    for role, table in RULES.items():
         operations, scope, extra = table[form_key]
         out[role] = {"operations": operations, "scope": scope, **extra}
     out["viewer"] = {"operations": ["view"], "scope": "all"}
@@ -231,7 +255,7 @@ def order_form() -> dict:
             field("main_category", "formula", "主品类", "Main category",
                   expression=("LEFT(TEXTJOIN('|', TRUE, items.category), "
                               "SEARCH('|', TEXTJOIN('|', TRUE, items.category) & '|') - 1)"),
-                  result="text", description="第一行商品的品类，用于按品类看复购"),
+                  result="text", description=L("第一行商品的品类", "The first item's category")),
             field("status", "select", "状态", "Status", options=ORDER_STATUSES, default="待付款"),
             field("ordered_at", "datetime", "下单时间", "Ordered at",
                   default={"expression": "NOW()"}, required=True),
@@ -898,7 +922,7 @@ def overview_dashboard() -> dict:
                    0, 6, 8, 4, ui={"value": "repurchase_rate"}),
             widget("rate_by_category", "各品类复购率", "Repurchase rate by category", "bar",
                    {"kind": "repurchase", **PURCHASES,
-                    "dimensions": [{"field": "main_category", "as": "category"}]},
+                    "dimensions": [{"field": "items.category", "as": "category"}]},
                    8, 6, 7, 4, ui={"value": "repurchase_rate"}),
         ],
     }

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.form_engine.fields import EXPRESSION_SCHEMA, KEY_SCHEMA, FieldType, field_type
-from app.form_engine.fields.number import Number
+from app.form_engine.fields.number import Number, is_number, number_text
 
 RESULT_TYPES = ["number", "text", "date", "datetime", "boolean"]
 ROLLUP_AGGS = ["count", "sum", "avg", "min", "max", "count_distinct"]
@@ -23,6 +23,17 @@ class _Computed(FieldType):
 
     def sql_value(self, text_expr):
         return Number.sql_value(Number(), text_expr) if self.sql_kind == "number" else text_expr
+
+    def to_text(self, value, field):
+        """Whatever the engine computed, as a cell: lists (lookups through a multiple relation)
+        joined, booleans and numbers as import reads them back."""
+        if isinstance(value, list):
+            return ", ".join(self.to_text(v, field) for v in value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if is_number(value):
+            return number_text(value)
+        return super().to_text(value, field)
 
 
 @field_type("formula")

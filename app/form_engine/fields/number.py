@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
@@ -11,6 +13,15 @@ from app.i18n import _
 
 def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# Thousands separators, spaces and currency signs a spreadsheet cell may carry around a number.
+_NUMBER_NOISE = re.compile(r"[\s,，¥￥$€£]")
+
+
+def number_text(value) -> str:
+    """The shortest text that reads back as the same number: 12, 0.5, 1234.5."""
+    return str(plain_number(value))
 
 
 def plain_number(value):
@@ -53,14 +64,25 @@ class Number(FieldType):
             return plain_number(value)
         return check
 
+    def to_text(self, value, field):
+        if not is_number(value):
+            return "" if value is None else str(value)
+        if field.get("format") == "percent":
+            # 15 digits drop the noise of scaling a binary fraction (0.07 * 100 = 7.000000000000001).
+            return f"{number_text(float(f'{value * 100:.15g}'))}%"
+        return number_text(value)
+
     def from_text(self, text, field):
-        text = text.strip().replace(",", "")
+        text = _NUMBER_NOISE.sub("", text)
         if not text:
             return None
-        scale = 1
-        if text.endswith("%"):
-            text, scale = text[:-1], 100
-        return plain_number(float(text) / scale)
+        try:  # decimal arithmetic: 33.3% is 0.333, not 0.33299999999999996
+            value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+        except InvalidOperation:
+            raise ValueError(text) from None
+        if not value.is_finite():
+            raise ValueError(text)
+        return plain_number(float(value))
 
 
 @field_type("rating")
@@ -88,4 +110,9 @@ class Rating(FieldType):
 
     def from_text(self, text, field):
         text = text.strip()
-        return int(float(text)) if text else None
+        if not text:
+            return None
+        if set(text) <= {"★", "☆"}:  # ★★★☆☆ from survey tools
+            return text.count("★") or None
+        # 4.5 stays 4.5, so the check reports it instead of an import silently rounding.
+        return plain_number(float(text))

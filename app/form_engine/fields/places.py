@@ -31,7 +31,7 @@ class Address(FieldType):
         return check
 
     def to_text(self, value, field):
-        return " ".join(value.get(p) or "" for p in ADDRESS_PARTS).strip() if value else ""
+        return " ".join(value[p] for p in ADDRESS_PARTS if value.get(p)) if value else ""
 
     def from_text(self, text, field):
         text = text.strip()

@@ -59,4 +59,8 @@ class Relation(FieldType):
         if not text:
             return None
         ids = [p for p in LIST_SPLIT.split(text) if p]
-        return ids if field.get("multiple") else ids[0]
+        if field.get("multiple"):
+            return ids
+        if len(ids) != 1:
+            raise ValueError(text)  # several ids for one reference: refuse, never pick one
+        return ids[0]

@@ -10,6 +10,7 @@ from app.i18n import _
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_JSON_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
 UTC = dt.timezone.utc
+_DATE_SEPARATORS = re.compile(r"[/.年月]")  # 2025/3/1, 2025.3.1, 2025年3月1日
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -61,7 +62,7 @@ class Date(FieldType):
         return check
 
     def from_text(self, text, field):
-        text = text.strip().replace("/", "-").replace(".", "-")
+        text = _DATE_SEPARATORS.sub("-", text.strip()).rstrip("日号")
         if not text:
             return None
         if " " in text or "T" in text:

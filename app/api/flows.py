@@ -208,7 +208,7 @@ def list_runs(flow_id, query):
 
 
 @endpoint(bp, "GET", "/flows/<flow_id>/stats", summary="Per node: entered, completed, failed, "
-          "waiting")
+          "waiting and branches taken (ab_split groups, holdout included)")
 def flow_stats(flow_id):
     with unit_of_work() as s:
         return service.stats(s, current_actor(), flow_id)

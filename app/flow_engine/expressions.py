@@ -67,8 +67,10 @@ def references(expression: str) -> list[tuple[str, ...]]:
     return sorted(longest)
 
 
-def check(expression: str, record_schema: dict | None, *, node_ids: set[str] | None = None) -> str | None:
-    """None when the expression parses and reads only known names, else the problem (English)."""
+def check(expression: str, record_schema: dict | None, *, node_ids: set[str] | None = None,
+          extra_roots: tuple[str, ...] = ()) -> str | None:
+    """None when the expression parses and reads only known names, else the problem (English).
+    `extra_roots`: names a node adds (`item` inside update_record's for_each)."""
     try:
         paths = references(expression)
     except rule_engine.RuleError as exc:
@@ -79,16 +81,26 @@ def check(expression: str, record_schema: dict | None, *, node_ids: set[str] | N
             if node_ids is not None and len(path) > 1 and path[1] not in node_ids:
                 return f"unknown step '{path[1]}'"
             continue
-        if root in ("trigger", "vars"):
+        if root in ("trigger", "vars") or root in extra_roots:
             continue
         if record_schema is None:
+            if len(path) == 1 and _is_function(root):
+                return f"'{root}' is a function: write {root.upper()}()"
             continue
         key = path[1] if root in ("record", "old") and len(path) > 1 else root
         if root in ("record", "old") and len(path) == 1:
             continue
         if key not in record_schema:
+            if len(path) == 1 and _is_function(root):
+                return f"'{root}' is a function: write {root.upper()}()"
             return f"unknown field '{key}'"
     return None
+
+
+def _is_function(name: str) -> bool:
+    from app.rule_engine.syntax import FUNCTIONS
+
+    return name.upper() in FUNCTIONS
 
 
 def check_template(template: str, record_schema: dict | None, *, node_ids=None) -> str | None:

@@ -123,19 +123,23 @@ def trigger_log(actor: Actor, flow_id: str) -> sa.Select:
 
 
 def stats(session: Session, actor: Actor, flow_id: str) -> dict:
-    """Per node: entered, completed, failed, waiting (one GROUP BY over step runs)."""
+    """Per node: entered, completed, failed, waiting, and per branch taken (`branches`, e.g.
+    the ab_split groups, holdout included) — one GROUP BY over step runs."""
     flow = get_flow(session, actor, flow_id)
-    rows = session.execute(sa.select(StepRun.node_id, StepRun.status, sa.func.count())
+    rows = session.execute(sa.select(StepRun.node_id, StepRun.status, StepRun.branch,
+                                     sa.func.count())
                            .where(StepRun.flow_id == flow.id)
-                           .group_by(StepRun.node_id, StepRun.status)).all()
-    per_node = {n["id"]: {"entered": 0, "completed": 0, "failed": 0, "waiting": 0}
+                           .group_by(StepRun.node_id, StepRun.status, StepRun.branch)).all()
+    per_node = {n["id"]: {"entered": 0, "completed": 0, "failed": 0, "waiting": 0, "branches": {}}
                 for n in flow.definition["nodes"]}
-    for node_id, status, count in rows:
+    for node_id, status, branch, count in rows:
         entry = per_node.setdefault(node_id, {"entered": 0, "completed": 0, "failed": 0,
-                                              "waiting": 0})
+                                              "waiting": 0, "branches": {}})
         entry["entered"] += count
         if status in ("completed", "failed", "waiting"):
             entry[status] += count
+        if branch is not None and status == "completed":
+            entry["branches"][branch] = entry["branches"].get(branch, 0) + count
     runs = dict(session.execute(sa.select(FlowRun.status, sa.func.count())
                                 .where(FlowRun.flow_id == flow.id).group_by(FlowRun.status)).all())
     skipped = dict(session.execute(sa.select(TriggerLog.reason, sa.func.count())

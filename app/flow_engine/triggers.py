@@ -217,6 +217,38 @@ def _fire_date_flow(session: Session, flow: Flow, batch: int) -> int:
     if trigger.get("at") and local_now.strftime("%H:%M") < trigger["at"]:
         return 0
     target = local_now.date() - parse_duration(trigger.get("offset", "0d"))
+    info = cache.flow_version(session, flow.id, flow.version)
+    spec = info.record_schema.get(trigger["field"]) or {}
+    if expressions_type(spec) == "datetime":
+        rows = _due_datetimes(session, flow, trigger, target, local_now, env, batch)
+    else:
+        rows = _due_dates(session, flow, trigger, target, local_now, batch)
+    recent = None
+    started = 0
+    for record_id, data, key in rows:
+        session.add(DateTriggerFire(workspace_id=flow.workspace_id, flow_id=flow.id,
+                                    record_id=record_id, fire_key=key))
+        if recent is None:
+            recent = session.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(
+                FlowRun.flow_id == flow.id,
+                FlowRun.started_at > clock.now() - dt.timedelta(minutes=1)))
+        if not admit(session, flow, "date", record_id=record_id, recent_runs=recent):
+            continue
+        ok, problem = condition_holds(session, flow, data, None, None, schema=info.schema,
+                                      record_id=record_id)
+        if not ok:
+            log_skip(session, flow, "date", "condition_false", record_id=record_id, detail=problem)
+            continue
+        if runtime.start_run(session, flow, record_id=record_id, record=data,
+                             trigger={"event": "date", "date": key},
+                             trigger_key=f"date:{record_id}:{key}"):
+            started += 1
+            recent += 1
+    return started
+
+
+def _due_dates(session, flow, trigger, target: dt.date, local_now, batch: int) -> list:
+    """Date fields hold "YYYY-MM-DD": the comparison and the once-only check are one query."""
     value = sa.func.substr(Record.data[trigger["field"]].as_string(), 1, 10)
     if trigger.get("yearly"):
         match = sa.func.substr(value, 6, 5) == target.strftime("%m-%d")
@@ -227,24 +259,43 @@ def _fire_date_flow(session: Session, flow: Flow, batch: int) -> int:
     fired = sa.select(DateTriggerFire.record_id).where(
         DateTriggerFire.flow_id == flow.id, DateTriggerFire.record_id == Record.id,
         DateTriggerFire.fire_key == fire_key)
-    rows = session.execute(sa.select(Record.id, Record.data, fire_key).where(
+    return session.execute(sa.select(Record.id, Record.data, fire_key).where(
         Record.form_id == flow.trigger_form_id, match, ~sa.exists(fired)).limit(batch)).all()
-    form_definition = session.scalar(sa.select(Form.definition).where(Form.id == flow.trigger_form_id))
-    started = 0
-    for record_id, data, key in rows:
-        session.add(DateTriggerFire(workspace_id=flow.workspace_id, flow_id=flow.id,
-                                    record_id=record_id, fire_key=key))
-        if not admit(session, flow, "date", record_id=record_id):
+
+
+def _due_datetimes(session, flow, trigger, target: dt.date, local_now, env, batch: int) -> list:
+    """Datetime fields hold UTC instants ("...Z") but fire on the workspace's calendar date: a
+    local date lies within the UTC dates one day either side, so SQL narrows to those and the
+    exact local date is kept here. The fire key is the local date."""
+    days = [target + dt.timedelta(days=d) for d in (-1, 0, 1)]
+    value = sa.func.substr(Record.data[trigger["field"]].as_string(), 1, 10)
+    if trigger.get("yearly"):
+        match = sa.func.substr(value, 6, 5).in_([d.strftime("%m-%d") for d in days])
+    else:
+        match = value.in_([d.isoformat() for d in days])
+    due = []
+    for record_id, data in session.execute(sa.select(Record.id, Record.data).where(
+            Record.form_id == flow.trigger_form_id, match).order_by(Record.id)):
+        try:
+            moment = dt.datetime.fromisoformat(str(data[trigger["field"]]).replace("Z", "+00:00"))
+        except ValueError:
             continue
-        ok, problem = condition_holds(session, flow, data, None, form_definition)
-        if not ok:
-            log_skip(session, flow, "date", "condition_false", record_id=record_id, detail=problem)
-            continue
-        if runtime.start_run(session, flow, record_id=record_id, record=data,
-                             trigger={"event": "date", "date": key},
-                             trigger_key=f"date:{record_id}:{key}"):
-            started += 1
-    return started
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        local = moment.astimezone(env.zone).date()
+        if trigger.get("yearly"):
+            if local.strftime("%m-%d") == target.strftime("%m-%d"):
+                due.append((record_id, data, f"{local_now.year}:{local.isoformat()}"))
+        elif local == target:
+            due.append((record_id, data, local.isoformat()))
+    if not due:
+        return []
+    fired = set()
+    for i in range(0, len(due), 500):
+        fired |= set(session.execute(sa.select(DateTriggerFire.record_id, DateTriggerFire.fire_key)
+                                     .where(DateTriggerFire.flow_id == flow.id,
+                                            DateTriggerFire.record_id.in_([r[0] for r in due[i:i + 500]]))).all())
+    return [row for row in due if (row[0], row[2]) not in fired][:batch]
 
 
 def sweep_schedules() -> int:

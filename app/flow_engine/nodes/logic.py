@@ -48,7 +48,9 @@ class Switch(NodeType):
 @node_type
 class AbSplit(NodeType):
     """Deterministic per record (hash of flow, node and record), so a record always lands in the
-    same branch; a branch marked holdout ends there, so uplift can be measured against it."""
+    same branch. A holdout branch gets no treatment but stays countable: its records follow the
+    edges labelled with its key when there are any (e.g. to nodes that only record), and the
+    step output says `holdout: true`; the flow's stats count every branch."""
     type = "ab_split"
     pure = True
     config_schema = {"branches": {"type": "array", "minItems": 2, "maxItems": 10, "items": {
@@ -79,8 +81,7 @@ class AbSplit(NodeType):
                 chosen = b
                 break
         return Outcome(branch=chosen["key"], output={"branch": chosen["key"],
-                                                     "holdout": bool(chosen.get("holdout"))},
-                       end=bool(chosen.get("holdout")))
+                                                     "holdout": bool(chosen.get("holdout"))})
 
 
 @node_type

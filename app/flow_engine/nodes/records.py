@@ -18,6 +18,8 @@ _SET = {"type": "object", "minProperties": 1, "additionalProperties": {
 _FORM = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 _EXPR = {"type": "string", "minLength": 1, "maxLength": 4000}
 MAX_MATCHED = 1000
+MAX_ROWS = 10_000          # rows a query_report keeps, and items one for_each walks
+_FOR_EACH = {"type": "string", "pattern": r"^steps\.[A-Za-z0-9_-]+\.(rows|items)$"}
 
 
 def _records():
@@ -111,22 +113,38 @@ class CreateRecord(NodeType):
                                "data": _values(ctx, ctx.node["set"])})
 
 
+def rows_of(output: dict | None, key: str) -> list[dict]:
+    """A previous step's rows as objects: query_report rows (lists) keyed by column key."""
+    output = output or {}
+    rows = output.get(key) or []
+    keys = [c.get("key") if isinstance(c, dict) else c for c in output.get("columns") or []]
+    return [dict(zip(keys, row)) if isinstance(row, (list, tuple)) else row
+            for row in rows if isinstance(row, (list, tuple, dict))]
+
+
 @node_type
 class UpdateRecord(NodeType):
     """`target`: "record" (the trigger record) or {"form", "filter"}; `upsert` creates one record
-    of that form from `set` when nothing matches."""
+    of that form from `set` when nothing matches. `for_each`: "steps.<id>.rows" (or `.items`)
+    updates one record per row of an earlier query: `record_id` (default "item.id") names it
+    and `set` reads the row as `item.<column>`; rows whose record is gone are skipped."""
     type = "update_record"
     config_schema = {"target": {"oneOf": [
         {"const": "record"},
         {"type": "object", "additionalProperties": False, "required": ["form", "filter"],
          "properties": {"form": _FORM, "filter": _EXPR}}]},
-        "set": _SET, "upsert": {"type": "boolean"}}
+        "set": _SET, "upsert": {"type": "boolean"}, "for_each": _FOR_EACH, "record_id": _EXPR}
     required = ("set",)
 
     def expressions(self, node):
+        if node.get("for_each"):
+            return []   # they read `item`: checked in check()
         return [(f"set/{k}", v) for k, v in node.get("set", {}).items()]
 
     def check(self, node, checker):
+        if node.get("for_each"):
+            self._check_for_each(node, checker)
+            return
         target = node.get("target", "record")
         form_key = checker.definition["trigger"].get("form") if target == "record" else target["form"]
         if form_key is None:
@@ -138,6 +156,57 @@ class UpdateRecord(NodeType):
                 checker.error(node["id"], "target/filter", problem)
         _check_set(node, checker, form_key)
 
+    def _check_for_each(self, node, checker):
+        source = node["for_each"].split(".")[1]
+        if source not in checker.index:
+            checker.error(node["id"], "for_each", f"unknown step '{source}'")
+        if "target" in node or node.get("upsert"):
+            checker.error(node["id"], "for_each", "for_each names the records: drop target/upsert")
+        node_ids = set(checker.index)
+        schema = checker.form_schema(checker.definition["trigger"].get("form"))
+        pairs = [(f"set/{k}", v) for k, v in node.get("set", {}).items()]
+        pairs.append(("record_id", node.get("record_id", "item.id")))
+        for path, expression in pairs:
+            problem = expressions.check(expression, schema, node_ids=node_ids, extra_roots=("item",))
+            if problem:
+                checker.error(node["id"], path, problem)
+
+    def _each(self, ctx: NodeContext) -> list[tuple[str | None, dict]]:
+        """(record id, values) for each row of the for_each source."""
+        _steps, source, key = ctx.node["for_each"].split(".")
+        found = []
+        for item in rows_of((ctx.data.get("steps") or {}).get(source), key)[:MAX_ROWS]:
+            scope = {**ctx.data, "item": item}
+            record_id = expressions.evaluate(ctx.node.get("record_id", "item.id"), scope, ctx.env)
+            values = {}
+            for field, expression in ctx.node["set"].items():
+                value = expressions.evaluate(expression, scope, ctx.env)
+                if isinstance(value, ErrorValue):
+                    raise ValidationFailed(_("{field}: the expression gave {error}",
+                                             "{field}：表达式结果为 {error}",
+                                             field=field, error=str(value)))
+                values[field] = value
+            found.append((None if isinstance(record_id, ErrorValue) or not record_id
+                          else str(record_id), values))
+        return found
+
+    def _execute_each(self, ctx: NodeContext) -> Outcome:
+        records = _records()
+        pairs = self._each(ctx)
+        ids = [rid for rid, _values in pairs if rid]
+        existing = set()
+        for i in range(0, len(ids), 500):
+            existing |= set(ctx.session.scalars(sa.select(Record.id).where(
+                Record.id.in_(ids[i:i + 500]), Record.workspace_id == ctx.workspace_id)))
+        updated = []
+        for record_id, values in pairs:
+            if record_id in existing:
+                records.update(ctx.session, _actor(ctx), record_id, values, source="flow",
+                               meta=_meta(ctx))
+                updated.append(record_id)
+        return Outcome(output={"updated": len(updated), "skipped": len(pairs) - len(updated),
+                               "record_ids": updated[:100]})
+
     def _targets(self, ctx: NodeContext) -> list[Record]:
         target = ctx.node.get("target", "record")
         if target == "record":
@@ -147,6 +216,8 @@ class UpdateRecord(NodeType):
         return _matching(ctx, _form(ctx, target["form"]), target["filter"], MAX_MATCHED)
 
     def execute(self, ctx: NodeContext) -> Outcome:
+        if ctx.node.get("for_each"):
+            return self._execute_each(ctx)
         records = _records()
         targets = self._targets(ctx)
         values = _values(ctx, ctx.node["set"])
@@ -160,6 +231,10 @@ class UpdateRecord(NodeType):
         return Outcome(output={"updated": len(targets), "record_ids": [r.id for r in targets][:100]})
 
     def describe(self, ctx: NodeContext) -> Outcome:
+        if ctx.node.get("for_each"):
+            pairs = self._each(ctx)
+            return Outcome(output={"would": f"update {len(pairs)} record(s), one per row",
+                                   "first": pairs[0][1] if pairs else None})
         targets = self._targets(ctx)
         return Outcome(output={"would": f"update {len(targets)} record(s)",
                                "set": _values(ctx, ctx.node["set"])})
@@ -208,16 +283,19 @@ class QueryRecords(NodeType):
 
 @node_type
 class QueryReport(NodeType):
-    """Runs a report spec (FORMATS.md section 4); `steps.<id>.rows`, `.columns`, `.value` (the
-    first cell), so a scheduled flow can alert on a threshold."""
+    """Runs a report spec (FORMATS.md section 4) as the system actor; `steps.<id>.rows` (up to
+    MAX_ROWS), `.columns`, `.count`, `.value` (the first cell), so a scheduled flow can alert on
+    a threshold or write per-row results back with update_record's for_each."""
     type = "query_report"
     config_schema = {"spec": {"type": "object"}}
     required = ("spec",)
 
     def execute(self, ctx: NodeContext) -> Outcome:
-        from app.report_engine import run_report
+        from app.report_engine.run import run_report
 
-        result = run_report(ctx.session, _actor(ctx), ctx.node["spec"], app_id=ctx.flow.app_id)
+        result = run_report(ctx.session, _actor(ctx), ctx.node["spec"], app_id=ctx.flow.app_id,
+                            use_cache=False)
         rows = result.get("rows", [])
-        return Outcome(output={"columns": result.get("columns", []), "rows": rows[:1000],
+        return Outcome(output={"columns": result.get("columns", []), "rows": rows[:MAX_ROWS],
+                               "count": len(rows),
                                "value": rows[0][0] if rows and rows[0] else None})

@@ -21,10 +21,13 @@ CUSTOMER = {
         {"key": "consent", "type": "checkbox"},
         {"key": "owner", "type": "user"},
         {"key": "lifecycle", "type": "text"},
+        {"key": "last_visit", "type": "datetime"},
     ],
 }
 ORDER = {"key": "order", "name": "Order", "fields": [
-    {"key": "customer_id", "type": "text"}, {"key": "amount", "type": "number"}]}
+    {"key": "customer_id", "type": "text"}, {"key": "amount", "type": "number"},
+    {"key": "customer", "type": "relation", "target": "customer"},
+    {"key": "ordered_on", "type": "date"}]}
 
 
 class FlowWorld:

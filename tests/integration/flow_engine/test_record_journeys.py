@@ -83,7 +83,8 @@ def test_switch_and_wait_resume_when_the_clock_moves(world, worker, clock):
     worker()
     assert world.record(gold)["lifecycle"] == "gold-followed"
     stats = {n["node_id"]: n for n in world.api.get(f"/api/v1/flows/{flow['id']}/stats").json["nodes"]}
-    assert stats["wait"] == {"node_id": "wait", "entered": 1, "completed": 1, "failed": 0, "waiting": 0}
+    assert stats["wait"] == {"node_id": "wait", "entered": 1, "completed": 1, "failed": 0, "waiting": 0,
+                             "branches": {}}
 
 
 def test_runs_keep_their_version_after_the_flow_changes(world, worker, clock):

@@ -29,7 +29,10 @@ export function NotificationBell() {
     mutationFn: (id: string) => api.post(`/notifications/${id}/read`),
     onSuccess: () => qc.invalidateQueries({ queryKey: key }),
   });
-  const markAll = () => unread.forEach((n) => markRead.mutate(n.id));
+  const markAll = useMutation({
+    mutationFn: () => api.post('/notifications/read-all'),
+    onSuccess: () => qc.invalidateQueries({ queryKey: key }),
+  });
 
   const content = (
     <div style={{ width: 320, maxWidth: '80vw' }}>
@@ -64,7 +67,7 @@ export function NotificationBell() {
         />
       )}
       {unread.length > 0 && (
-        <Button type="link" size="small" onClick={markAll} style={{ padding: 0 }}>
+        <Button type="link" size="small" onClick={() => markAll.mutate()} loading={markAll.isPending} style={{ padding: 0 }}>
           {t('notifications.markAllRead')}
         </Button>
       )}

@@ -25,7 +25,7 @@ import { RecordDrawer } from './RecordDrawer';
 import { RecordGrid } from './RecordGrid';
 import { effectiveOrder, sortParam, useSavedViews, useViewState } from './viewState';
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1000;
 
 /** Runs fn over items with a few requests in flight, reporting progress. */
 async function eachLimited<T>(items: T[], fn: (item: T) => Promise<unknown>, onProgress: (done: number) => void, limit = 4) {

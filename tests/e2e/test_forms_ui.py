@@ -83,7 +83,7 @@ def test_build_a_form_fill_a_record_filter_and_export(server, page, screenshot_o
     page.get_by_test_id("form-key").fill("orders")
     page.get_by_test_id("save-form").click()
     page.wait_for_url(lambda url: "/new/" not in url and url.endswith("/design"))
-    expect(page.get_by_text("Version 1")).to_be_visible()
+    expect(page.get_by_text("Version 1", exact=True)).to_be_visible()
     form_path = page.url.split("/design")[0]
 
     # fill a record: the refund reason appears only when the status asks for it

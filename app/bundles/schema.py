@@ -31,8 +31,9 @@ BUNDLE_SCHEMA = {
         "dashboards": {"type": "array", "items": _PART, "maxItems": 200},
         "roles": {"type": "array", "maxItems": 50, "items": {
             "type": "object", "required": ["key", "name"],
-            "properties": {"key": _KEY, "name": _LABEL,
-                           "base_role": {"enum": ["admin", "editor", "member", "viewer"]}}}},
+            "properties": {"key": _KEY, "name": _LABEL, "description": _LABEL,
+                           "base_role": {"enum": ["owner", "admin", "editor", "member",
+                                                  "viewer"]}}}},
     },
 }
 

@@ -9,18 +9,10 @@ import hashlib
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app import rule_engine
 from app.form_engine.rule_schema import rule_schema
-from app.form_engine.sqljson import text_sql
-from app.models import Record
-from app.rule_engine.check import rule_type_of
+from app.rule_engine import sql as rule_sql
 
 PREFIX = "ix_rec_"
-
-
-# A comparison whose left side is the field as filters read it, per rule type.
-_PROBES = {"number": "{k} = 0", "date": "{k} = DATE(2000, 1, 1)",
-           "datetime": "{k} = DATE(2000, 1, 1)", "text": "{k} = 'x'"}
 
 
 def index_name(form_id: str, key: str, expression: str) -> str:
@@ -41,15 +33,9 @@ def wanted_keys(definition: dict) -> set[str]:
 def filter_sql(key: str, spec: dict, dialect) -> str | None:
     """The SQL text a filter on `key` compares (unqualified, for index DDL), or None."""
     # The rule engine skips lower() for a constant without letters: phones are compared as is.
-    probe = "{k} = '1'" if spec.get("type") == "phone" else _PROBES.get(rule_type_of(spec))
-    if probe is None:
-        return None
-    clause = rule_engine.to_sql(probe.format(k=key), {key: spec}, Record.data)
-    left = getattr(clause, "left", None)
-    if left is None:
-        return None
-    text = str(left.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    return text.replace("records.data", "data")
+    operand = rule_sql.filter_operand(rule_sql.UNQUALIFIED_DATA, key, spec,
+                                      case_folded=spec.get("type") != "phone")
+    return None if operand is None else rule_sql.ddl_sql(operand, dialect)
 
 
 def wanted_expressions(definition: dict, dialect) -> dict[str, str]:
@@ -60,7 +46,8 @@ def wanted_expressions(definition: dict, dialect) -> dict[str, str]:
         expression = None
         if schema.get(key, {}).get("type") != "relation":
             expression = filter_sql(key, schema.get(key, {}), dialect)
-        expression = expression or text_sql(key, dialect.name, None)
+        expression = expression or rule_sql.ddl_sql(
+            rule_sql.field_text(rule_sql.UNQUALIFIED_DATA, key), dialect)
         out[index_name(definition.get("_form_id", ""), key, expression)] = expression
     return out
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Dashboard
 from app.report_engine.fields import KEY
+from app.rule_engine import sql as rule_sql
 
 STATS_PREFIX = "st_rpt_"
 INDEX_PREFIX = "ix_rpt_"
@@ -44,12 +45,13 @@ def _existing(session: Session, dialect: str) -> set[str]:
     return {r[0] for r in session.execute(sa.text(sql))}
 
 
-def _create(dialect: str, name: str, key: str) -> str:
-    # Keys match KEY ([a-z0-9_]), so inlining them in DDL is safe; the expressions are exactly
-    # the ones app.report_engine.fields writes, or the planner would not match them.
-    if dialect == "postgresql":
-        return f"CREATE STATISTICS IF NOT EXISTS \"{name}\" ON (data ->> '{key}') FROM records"
-    return f"CREATE INDEX IF NOT EXISTS \"{name}\" ON records (form_id, json_extract(data, '$.{key}'))"
+def _create(dialect, name: str, key: str) -> str:
+    # The field's text exactly as the rule engine's filters and app.report_engine.fields read
+    # it, or the planner would not match them.
+    field = rule_sql.ddl_sql(rule_sql.field_text(rule_sql.UNQUALIFIED_DATA, key), dialect)
+    if dialect.name == "postgresql":
+        return f"CREATE STATISTICS IF NOT EXISTS \"{name}\" ON ({field}) FROM records"
+    return f"CREATE INDEX IF NOT EXISTS \"{name}\" ON records (form_id, {field})"
 
 
 def sync(session: Session) -> list[str]:
@@ -63,7 +65,7 @@ def sync(session: Session) -> list[str]:
         session.execute(sa.text(f'DROP {kind} IF EXISTS "{name}"'))
     created = [name for name in want if name not in have]
     for name in created:
-        session.execute(sa.text(_create(dialect, name, want[name])))
+        session.execute(sa.text(_create(session.get_bind().dialect, name, want[name])))
     if created and dialect == "postgresql":
         session.execute(sa.text("ANALYZE records"))
     return sorted(created)

@@ -5,22 +5,33 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.rule_engine.check import rule_type_of
 from app.rule_engine.errors import RuleError
 from app.rule_engine.evaluate import RuleEvaluator
 from app.rule_engine.syntax import parse
 from app.rule_engine.values import (
-    DEFAULT_ENV, UTC, EvalEnv, ErrorValue, fold, local_midnight, parse_date_text, set_current_env,
+    DEFAULT_ENV, UTC, EvalEnv, ErrorValue, fold, local_midnight, parse_date_text, set_current_env, to_bool,
 )
 
 BLANK_DATE = "1899-12-30"
+FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _PLAIN_ASCII = re.compile(r"[A-Za-z0-9 _.@-]+")  # Excel's serial 0: what a blank date counts as
+
+
+class RelatedRows(NamedTuple):
+    """Where the records a single relation points at live: their id and data columns and the
+    condition selecting the target form's rows (given by the caller, which knows the forms)."""
+
+    id: object
+    data: object
+    where: object
 
 
 class NotCompilable(Exception):
@@ -33,9 +44,42 @@ class Typed(NamedTuple):
     const: object = None   # the Python value when this is a compile-time constant
     is_const: bool = False
     key: str | None = None  # field key for list fields
+    raw: object = None     # the field's JSON text, NULL when blank (what null guards test)
 
 
 # --- dialect-specific constructs --------------------------------------------------------------
+
+def _checked_key(key: str) -> str:
+    # Keys are written into the SQL text (a bound key never matches an expression index), so
+    # only validated field keys may get there.
+    if type(key) is not str or not FIELD_KEY.match(key):
+        raise ValueError(f"not a field key: {key!r}")
+    return key
+
+
+class json_text(FunctionElement):
+    """The text of key `key` of a JSON data column, the key inlined: `data ->> 'key'` on
+    PostgreSQL, `json_extract(data, '$.key')` on SQLite. NULL when absent or JSON null."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "json_text"
+    _traverse_internals = FunctionElement._traverse_internals + [("key", InternalTraversal.dp_string)]
+
+    def __init__(self, data, key: str):
+        self.key = _checked_key(key)
+        super().__init__(data)
+
+
+@compiles(json_text)
+def _json_text_sqlite(element, compiler, **kw):
+    return f"json_extract({compiler.process(element.clauses, **kw)}, '$.{element.key}')"
+
+
+@compiles(json_text, "postgresql")
+def _json_text_pg(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} ->> '{element.key}')"
+
 
 class ascii_lower(FunctionElement):
     """lower() of ASCII letters only, ordered by code point (Python's fold() and str ordering)."""
@@ -79,19 +123,24 @@ class json_list_has_text(FunctionElement):
     type = sa.Boolean()
     inherit_cache = True
     name = "json_list_has_text"
+    _traverse_internals = FunctionElement._traverse_internals + [("key", InternalTraversal.dp_string)]
+
+    def __init__(self, data, key: str, value):
+        self.key = _checked_key(key)
+        super().__init__(data, value)
 
 
 @compiles(json_list_has_text)
 def _list_has_sqlite(element, compiler, **kw):
-    column, key, value = [compiler.process(c, **kw) for c in element.clauses]
-    return (f"EXISTS (SELECT 1 FROM json_each({column}, '$.\"' || {key} || '\"') AS je "
+    column, value = [compiler.process(c, **kw) for c in element.clauses]
+    return (f"EXISTS (SELECT 1 FROM json_each({column}, '$.{element.key}') AS je "
             f"WHERE je.type = 'text' AND lower(je.value) = {value})")
 
 
 @compiles(json_list_has_text, "postgresql")
 def _list_has_pg(element, compiler, **kw):
-    column, key, value = [compiler.process(c, **kw) for c in element.clauses]
-    item = f"(({column}) -> {key})"
+    column, value = [compiler.process(c, **kw) for c in element.clauses]
+    item = f"(({column}) -> '{element.key}')"
     return (f"EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof({item}) = 'array' "
             f"THEN {item} ELSE '[]'::jsonb END) AS je(v) WHERE jsonb_typeof(je.v) = 'string' "
             f"AND lower((je.v #>> '{{}}') COLLATE \"C\") = {value})")
@@ -181,9 +230,49 @@ def _add_months_pg(element, compiler, **kw):
             f"'YYYY-MM-DD')")
 
 
+# --- the SQL every reader of a field shares ----------------------------------------------------
+
+UNQUALIFIED_DATA = sa.column("data")  # the data column as index DDL names it
+
+
+def field_text(data_column, key: str):
+    """A field as text, NULL when blank. Filters, sorts, group-bys, expression indexes and planner
+    statistics all read fields through this, so PostgreSQL and SQLite match them to each other."""
+    return json_text(data_column, key)
+
+
+def field_number(data_column, key: str):
+    """A number field as a float, NULL when blank."""
+    return sa.cast(json_text(data_column, key), sa.Float)
+
+
+def filter_operand(data_column, key: str, spec, *, case_folded: bool = True):
+    """What a pushed-down comparison of field `key` with a constant reads: the expression an index
+    serving filters on the field must be built on; None for types filters do not compare.
+    Text compared with a constant holding ASCII letters is folded; text compared with one without
+    (phone numbers, codes) is read as is: `case_folded` picks which of the two."""
+    rtype = rule_type_of(spec)
+    if rtype == "number":
+        return field_number(data_column, key)
+    if rtype in ("date", "datetime"):
+        return c_order(field_text(data_column, key))
+    if rtype == "text":
+        text = field_text(data_column, key)
+        return ascii_lower(text) if case_folded else text
+    return None
+
+
+def ddl_sql(expression, dialect) -> str:
+    """An expression as SQL text with its constants inlined, for CREATE INDEX / CREATE STATISTICS
+    (build it over UNQUALIFIED_DATA: SQLite refuses qualified names in index expressions)."""
+    return str(expression.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 # --- the compiler -----------------------------------------------------------------------------
 
 _SQL_FIELD_TYPES = {"number", "text", "date", "datetime", "boolean", "list"}
+_NULL_GUARDED_TYPES = {"number", "text", "date", "datetime"}  # blank <=> the JSON text is NULL
+_CONDITION_CALLS = {"ISBLANK", "CONTAINS", "AND", "OR", "NOT"}
 _NON_CONSTANT_FUNCTIONS = {"RECORD_ID", "HAS_TAG"}
 _CMP = {ast.Eq: "=", ast.NotEq: "<>", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -197,10 +286,17 @@ def _iso_datetime(d: dt.datetime) -> str:
 
 
 class SqlCompiler:
-    def __init__(self, schema: dict, data_column, env: EvalEnv):
+    """Compiles over the fields of `schema` stored in `data_column`. With `scope` set it compiles
+    a related record's fields (`customer.name` read as `name` of the customer's data)."""
+
+    def __init__(self, schema: dict, data_column, env: EvalEnv,
+                 related: Callable[[str], RelatedRows | None] | None = None, scope: str | None = None):
         self.schema = schema or {}
         self.column = data_column
         self.env = env
+        self.related = related
+        self.scope = scope
+        self.bare = False  # fields read without their blank default (inside a NULL guard)
         self.evaluator = RuleEvaluator()
         self.evaluator.env = env
         self.evaluator.deadline = float("inf")
@@ -234,30 +330,61 @@ class SqlCompiler:
             return Typed(None, "list", value, True)
         raise NotCompilable(f"constant {t.__name__}")
 
+    def field_key(self, node) -> str | None:
+        """The key a reference node reads in this compiler's data, None if it reads elsewhere."""
+        parts = getattr(node, "parts", None)
+        if parts is None:
+            return None
+        if self.scope is None:
+            return parts[0] if len(parts) == 1 else None
+        return parts[1] if len(parts) == 2 and parts[0] == self.scope else None
+
     def field(self, node) -> Typed:
-        if type(node) is not ast.Name:
+        key = self.field_key(node)
+        if key is None:
             raise NotCompilable("only the form's own fields")
-        key = node.id
         spec = self.schema.get(key)
         if spec is None:
             raise NotCompilable(f"unknown field {key}")
         rtype = rule_type_of(spec)
         if rtype not in _SQL_FIELD_TYPES:
             raise NotCompilable(f"field type {rtype}")
-        element = self.column[key]
+        raw = field_text(self.column, key)
         if rtype == "number":
-            return Typed(sa.func.coalesce(element.as_float(), 0.0), "number")
+            number = field_number(self.column, key)
+            return Typed(number if self.bare else sa.func.coalesce(number, 0.0), "number", raw=raw)
         if rtype == "boolean":
-            return Typed(sa.func.coalesce(element.as_boolean(), sa.false()), "boolean")
+            return Typed(sa.func.coalesce(sa.cast(raw, sa.Boolean), sa.false()), "boolean")
         if rtype == "list":
             return Typed(None, "list", key=key)
-        return Typed(sa.func.coalesce(element.as_string(), ""), rtype, key=key)
+        return Typed(raw if self.bare else sa.func.coalesce(raw, ""), rtype, key=key, raw=raw)
+
+    def blank_truth(self, node) -> bool:
+        """Whether the condition holds for a record whose fields are all blank."""
+        self.evaluator.data = {}
+        value = to_bool(self.evaluator._eval(node))
+        if type(value) is ErrorValue:
+            raise NotCompilable("error value for a blank record")
+        return value is True
+
+    def references(self, node) -> list | None:
+        """The reference nodes under node; None when it calls record-specific functions."""
+        found = []
+        for sub in ast.walk(node):
+            if hasattr(sub, "parts"):
+                found.append(sub)
+            elif type(sub) is ast.Call and sub.rule_fn.name in _NON_CONSTANT_FUNCTIONS:
+                return None
+        return found
 
     # -- entry
     def compile(self, node) -> Typed:
         if not self._has_refs(node):
             self.evaluator.data = {}
             return self.constant(self.evaluator._eval(node))
+        related = self.related_condition(node)
+        if related is not None:
+            return Typed(related, "boolean")
         t = type(node)
         if t is ast.Name or t is ast.Attribute:
             return self.field(node)
@@ -318,18 +445,67 @@ class SqlCompiler:
             return Typed(left.expr / float(right.const), "number")
         raise NotCompilable("operator")
 
+    # -- related records
+    def related_condition(self, node):
+        """A condition reading only one single relation's record (customer.name = 'x') as a
+        subquery over the target form's records, or None when node is not one."""
+        if self.related is None or self.scope is not None:
+            return None
+        t = type(node)
+        if not (t is ast.Compare or t is ast.BoolOp or (t is ast.UnaryOp and isinstance(node.op, ast.Not))
+                or (t is ast.Call and node.rule_fn.name in _CONDITION_CALLS)):
+            return None
+        refs = self.references(node)
+        if not refs or any(len(r.parts) != 2 for r in refs) or len({r.parts[0] for r in refs}) != 1:
+            return None
+        key = refs[0].parts[0]
+        spec = self.schema.get(key)
+        if type(spec) is not dict or spec.get("type") != "relation" or spec.get("multiple") \
+                or not spec.get("fields"):
+            return None
+        rows = self.related(key)
+        if rows is None:
+            return None
+        inner = SqlCompiler(spec["fields"], rows.data, self.env, scope=key).condition(node)
+        relation = field_text(self.column, key)
+        # A missing or dangling relation reads as a blank record: it matches when blank does.
+        if self.blank_truth(node):
+            failing = sa.select(rows.id).where(rows.where, sa.not_(inner))
+            return sa.or_(relation.is_(None), relation.not_in(failing))
+        passing = sa.select(rows.id).where(rows.where, inner)
+        return sa.and_(relation.is_not(None), relation.in_(passing))
+
     # -- comparisons
     def compare(self, node) -> Typed:
+        """A comparison reading one scalar field is compiled over the bare field (NULL when
+        blank) under a NULL guard holding what a blank field gives: the comparison itself is then
+        on the field's own expression, which expression indexes and statistics serve."""
+        refs = self.references(node)
+        keys = {self.field_key(r) for r in refs} if refs else set()
+        if len(keys) == 1 and None not in keys \
+                and rule_type_of(self.schema.get(next(iter(keys)))) in _NULL_GUARDED_TYPES:
+            blank = self.blank_truth(node)
+            self.bare = True
+            try:
+                cond = self.compare_plain(node)
+            finally:
+                self.bare = False
+            raw = field_text(self.column, next(iter(keys)))
+            guarded = sa.or_(raw.is_(None), cond) if blank else sa.and_(raw.is_not(None), cond)
+            return Typed(guarded, "boolean")
+        return Typed(self.compare_plain(node), "boolean")
+
+    def compare_plain(self, node):
         op_node = node.ops[0]
         if isinstance(op_node, (ast.In, ast.NotIn)):
             cond = self.membership(node.left, node.comparators[0])
-            return Typed(sa.not_(cond) if isinstance(op_node, ast.NotIn) else cond, "boolean")
+            return sa.not_(cond) if isinstance(op_node, ast.NotIn) else cond
         op = _CMP[type(op_node)]
         shortcut = self.days_shortcut(op, node.left, node.comparators[0])
         if shortcut is not None:
-            return Typed(shortcut, "boolean")
+            return shortcut
         left, right = self.compile(node.left), self.compile(node.comparators[0])
-        return Typed(self.compare_typed(op, left, right), "boolean")
+        return self.compare_typed(op, left, right)
 
     def compare_typed(self, op: str, left: Typed, right: Typed):
         if left.type == "blank" and right.type == "blank":
@@ -473,10 +649,10 @@ class SqlCompiler:
         raise NotCompilable("membership")
 
     def list_has(self, hay: Typed, text: str):
-        exact = json_list_has_text(self.column, sa.literal(hay.key), sa.literal(fold(text)))
+        exact = json_list_has_text(self.column, hay.key, sa.literal(fold(text)))
         if _PLAIN_ASCII.fullmatch(text):
             # ASCII text appears verbatim in the stored JSON: a cheap substring test first
-            raw = self.column[hay.key].as_string()
+            raw = field_text(self.column, hay.key)
             quoted = sa.literal('"' + fold(text) + '"')
             return sa.and_(text_position(ascii_lower(raw), quoted) > 0, exact)
         return exact
@@ -486,9 +662,10 @@ class SqlCompiler:
         name = node.rule_fn.name
         args = node.args
         if name == "ISBLANK":
-            if type(args[0]) is not ast.Name or args[0].id not in self.schema:
+            key = self.field_key(args[0])
+            if key is None or key not in self.schema:
                 raise NotCompilable("ISBLANK of an expression")
-            raw = self.column[args[0].id].as_string()
+            raw = field_text(self.column, key)
             return Typed(sa.or_(raw.is_(None), raw == "", raw == "[]"), "boolean")
         if name == "CONTAINS":
             hay, needle = self.compile(args[0]), self.compile(args[1])
@@ -572,14 +749,17 @@ def _cmp_sql(op: str, a, b):
     return {"=": a == b, "<>": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
-def to_sql(expression: str, schema: dict, data_column, *, env: EvalEnv | None = None):
-    """A WHERE condition equivalent to Python evaluation of `expression`, or None."""
+def to_sql(expression: str, schema: dict, data_column, *, env: EvalEnv | None = None,
+           related: Callable[[str], RelatedRows | None] | None = None):
+    """A WHERE condition equivalent to Python evaluation of `expression`, or None. `related` maps
+    a single relation's key to its target records (RelatedRows): conditions on the related
+    record's fields (customer.name = 'x') then compile to a subquery over them."""
     env = env or DEFAULT_ENV
     try:
         parsed = parse(expression)
     except RuleError:
         return None
-    compiler = SqlCompiler(schema, data_column, env)
+    compiler = SqlCompiler(schema, data_column, env, related)
     previous = set_current_env(env)
     try:
         return compiler.condition(parsed.tree)

@@ -11,6 +11,7 @@ from app.api.routing import current_actor, endpoint, json_body
 from app.auth.roles import Role
 from app.errors import BadRequest, NotFound
 from app.extensions import unit_of_work
+from app.services.apps import get_app
 from app.flow_engine import service, triggers
 from app.i18n import _
 from app.models import Flow, FlowRun, TriggerLog
@@ -113,6 +114,7 @@ def _definition() -> dict:
           out=FlowOut, paginated=True)
 def list_flows(app_id, query):
     with unit_of_work() as s:
+        get_app(s, current_actor(), app_id)  # another workspace's app is 404, not []
         return paginate(s, service.list_flows(current_actor(), app_id), Flow.id, **query)
 
 

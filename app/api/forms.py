@@ -10,6 +10,7 @@ from app.api.routing import current_actor, endpoint, json_body
 from app.auth.roles import Role
 from app.errors import BadRequest
 from app.extensions import unit_of_work
+from app.services.apps import get_app
 from app.form_engine import forms
 from app.i18n import _
 from app.models import Form
@@ -51,6 +52,7 @@ def _definition() -> dict:
           out=FormOut, paginated=True)
 def list_forms(app_id, query):
     with unit_of_work() as s:
+        get_app(s, current_actor(), app_id)  # another workspace's app is 404, not []
         return paginate(s, forms.list_forms(current_actor(), app_id), Form.id, **query)
 
 

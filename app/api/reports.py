@@ -16,6 +16,7 @@ from app.api.routing import current_actor, endpoint
 from app.auth.roles import Role
 from app.errors import BadRequest
 from app.extensions import unit_of_work
+from app.services.apps import get_app
 from app.i18n import _, render
 from app.models import Dashboard, Form
 from app.report_engine import dashboards
@@ -105,6 +106,7 @@ def _json_param(text: str | None, name: str) -> dict:
           out=DashboardOut, paginated=True)
 def list_dashboards(app_id, query):
     with unit_of_work() as s:
+        get_app(s, current_actor(), app_id)  # another workspace's app is 404, not []
         return paginate(s, dashboards.list_dashboards(current_actor(), app_id), Dashboard.id, **query)
 
 

@@ -61,14 +61,35 @@ def vet_address(host: str, port: int) -> str:
     if host.lower() in allowed:
         return addresses[0]
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped
         if address in allowed:
             continue
-        if not ip.is_global or ip.is_multicast:
-            raise OutboundRefused(f"{host} resolves to a non-public address ({address})")
+        for ip in _addresses_behind(ipaddress.ip_address(address.split("%")[0])):
+            if not ip.is_global or ip.is_multicast:
+                raise OutboundRefused(f"{host} resolves to a non-public address ({address})")
     return addresses[0]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _addresses_behind(ip) -> list:
+    """The address itself plus every IPv4 address an IPv6 form carries (mapped, compatible,
+    NAT64, 6to4, Teredo): Python calls several of those forms global although they reach
+    loopback or metadata addresses through a translator."""
+    found = [ip]
+    if ip.version != 6:
+        return found
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if ip in _NAT64 or ip in _NAT64_LOCAL or ip in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

@@ -154,9 +154,8 @@ def _bodies(b: Workspace) -> dict[tuple[str, str], object]:
     }
 
 
-# Lists under another workspace's app answer 200 with an empty list instead of 404: no data
-# leaks (checked below), but the contract is 404. Fix proposed in docs/security.md.
-EMPTY_LIST_NOT_404 = {("GET", "/api/v1/apps/<app_id>/flows"), ("GET", "/api/v1/apps/<app_id>/forms"),
+# Lists under an app: another workspace's app id must answer 404, not an empty list.
+APP_LISTS = {("GET", "/api/v1/apps/<app_id>/flows"), ("GET", "/api/v1/apps/<app_id>/forms"),
                       ("GET", "/api/v1/apps/<app_id>/dashboards")}
 MULTIPART = {("POST", "/api/v1/forms/<form_id>/import/preview"),
              ("POST", "/api/v1/forms/<form_id>/import")}
@@ -196,9 +195,7 @@ def test_every_route_refuses_another_workspaces_ids(api, make_client, worker):
         if (doc.method, doc.rule) in MULTIPART:
             continue  # sent as multipart below
         r = a.request(doc.method, path, json=body if doc.method != "GET" else None)
-        if (doc.method, doc.rule) in EMPTY_LIST_NOT_404 and r.status_code == 200:
-            assert r.json["items"] == [], (doc.rule, r.json)
-        elif (r.status_code == 422 and (doc.method, doc.rule) not in bodies
+        if (r.status_code == 422 and (doc.method, doc.rule) not in bodies
               and r.json["error"]["code"] == "validation_failed"):
             unreached.append(f"{doc.method} {doc.rule}")  # a new route: give it a body below
         elif r.status_code not in (403, 404):
@@ -285,11 +282,9 @@ def test_not_found_and_foreign_answers_look_the_same(api, make_client, worker):
         missing.close()
 
 
-@pytest.mark.xfail(strict=True, reason="list routes under /apps/<app_id> do not check that the app "
-                   "is in the caller's workspace (they answer 200 [])")
 def test_lists_under_another_workspaces_app_answer_404(api, make_client):
     other = make_client()
     app_id = other.post("/api/v1/apps", json={"key": fresh("b"), "name": "B"}).json["id"]
     answers = {rule: api.get(rule.replace("<app_id>", app_id)).status_code
-               for _method, rule in sorted(EMPTY_LIST_NOT_404)}
+               for _method, rule in sorted(APP_LISTS)}
     assert set(answers.values()) == {404}, answers

@@ -139,9 +139,6 @@ def test_guard_refuses_other_schemes(guard_app):
 
 
 @pytest.mark.parametrize("url", EMBEDDED_IPV4)
-@pytest.mark.xfail(strict=True, reason="vet_address() trusts ip.is_global, which is True for "
-                   "NAT64/6to4/IPv4-compatible forms; fix proposed: decode the embedded IPv4 "
-                   "address (see docs/security.md)")
 def test_guard_refuses_ipv6_forms_that_embed_an_internal_ipv4(guard_app, url):
     guard_app.config["OUTBOUND_ALLOWLIST"] = []
     assert _refusal(url, timeout=0.5) is None

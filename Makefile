@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FRONT := frontend
 PYTEST_ARGS ?=
 
-.PHONY: run test install frontend frontend-test services bench clean
+.PHONY: run test install frontend frontend-test services bench load security clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,12 @@ test: install services frontend frontend-test
 
 bench: install services
 	$(PY) -m bench.run_all
+
+load: install services frontend
+	$(PY) -m bench.load --minutes 10
+
+security: install services frontend
+	$(PY) -m pytest tests/security -n 3 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(FRONT)/node_modules $(FRONT)/dist instance

@@ -29,5 +29,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // jsdom renders of antd forms take seconds on a busy 2-core CI machine; 5 s flakes.
+    testTimeout: 30000,
   },
 });

@@ -467,9 +467,8 @@ MARKETING_SETTINGS = {"consent_field": "consent_marketing", "frequency_cap": MAR
 
 
 def sms(id_: str, zh: str, en: str, *, to: str = "{{record.phone}}", marketing: bool = True) -> dict:
-    """An SMS in Chinese; the English variant rides in `ui` until bodies can be bilingual."""
-    node = {"id": id_, "type": "send_message", "channel": "sms", "to": to, "body": zh,
-            "ui": {"body_en": en}}
+    """An SMS in the workspace's language (Chinese, or English)."""
+    node = {"id": id_, "type": "send_message", "channel": "sms", "to": to, "body": L(zh, en)}
     if marketing:
         node["marketing"] = True
         node["frequency_cap"] = MARKETING_CAP
@@ -508,11 +507,11 @@ def touch_and_measure(prefix: str, journey: str, customer: str, orders: str, gro
 
 
 def split() -> dict:
-    """A plain branch named holdout (not the engine's `holdout` flag, which ends the run): the
-    holdout must go on to log itself and its orders, or uplift cannot be measured."""
+    """The holdout branch gets no message but goes on to log itself and its orders, so the
+    journey dashboard can measure uplift; the flow's stats count it too."""
     return {"id": "split", "type": "ab_split", "branches": [
         {"key": "send", "weight": 100 - T.HOLDOUT_PERCENT},
-        {"key": "holdout", "weight": T.HOLDOUT_PERCENT}]}
+        {"key": "holdout", "weight": T.HOLDOUT_PERCENT, "holdout": True}]}
 
 
 def flow(key, zh, en, trigger, nodes, edges, description=None, settings=None) -> dict:
@@ -782,8 +781,7 @@ def ticket_flow() -> dict:
             {"id": "open", "type": "condition", "expression": "record.status <> '已关闭'"},
             {"id": "sla_reminder", "type": "send_message", "channel": "inapp",
              "to": {"field": "assignee"},
-             "body": "工单{{record.ticket_no}}将在2小时后超出SLA，请尽快处理",
-             "ui": {"body_en": "Ticket {{record.ticket_no}} breaches its SLA in 2 hours"}},
+             "body": L("工单{{record.ticket_no}}将在2小时后超出SLA，请尽快处理", "Ticket {{record.ticket_no}} breaches its SLA in 2 hours")},
         ],
         [edge("trigger", "assign"), edge("assign", "set_assignee"),
          edge("set_assignee", "until_sla"), edge("until_sla", "open", "reached"),
@@ -806,11 +804,10 @@ def ticket_closed_flow() -> dict:
             # language): the assignee sends the survey link; see docs/crm.md "Open points".
             {"id": "survey", "type": "send_message", "channel": "inapp",
              "to": [{"field": "assignee"}, {"role": "owner"}],
-             "body": "工单{{record.ticket_no}}已关闭，请把满意度回访链接发给客户"
-                     "{{record.customer_name}}（{{record.customer_phone}}），填写时选择本工单",
-             "ui": {"body_en": "Ticket {{record.ticket_no}} is closed: send the satisfaction "
+             "body": L("工单{{record.ticket_no}}已关闭，请把满意度回访链接发给客户"
+                     "{{record.customer_name}}（{{record.customer_phone}}），填写时选择本工单", "Ticket {{record.ticket_no}} is closed: send the satisfaction "
                                "survey link to {{record.customer_name}} "
-                               "({{record.customer_phone}})"}},
+                               "({{record.customer_phone}})")},
             {"id": "until_rated", "type": "wait_until",
              "event": {"form": "survey", "on": "record.created", "match": "ticket = RECORD_ID()"},
              "timeout": "7d"},
@@ -833,10 +830,9 @@ def follow_up_flow() -> dict:
          "at": "09:00", "condition": "not ISBLANK(owner)"},
         [{"id": "notice", "type": "send_message", "channel": "inapp",
           "to": {"field": "owner"},
-          "body": "今天该跟进客户{{record.customer_name}}了（{{record.customer_phone}}）："
-                  "{{record.content}}",
-          "ui": {"body_en": "Follow up {{record.customer_name}} ({{record.customer_phone}}) "
-                            "today: {{record.content}}"}}],
+          "body": L("今天该跟进客户{{record.customer_name}}了（{{record.customer_phone}}）："
+                  "{{record.content}}", "Follow up {{record.customer_name}} ({{record.customer_phone}}) "
+                            "today: {{record.content}}")}],
         [edge("trigger", "notice")],
         L("到下次跟进日 09:00 提醒跟进人", "Remind the owner at 09:00 on the next follow-up day"))
 
@@ -850,10 +846,9 @@ def rfm_refresh_flow() -> dict:
                 "kind": "rfm", "source": "order", "customer": "customer", "date": "ordered_at",
                 "amount": "amount", "filter": ROLLUP_DONE, "per_customer": True}},
             {"id": "save", "type": "update_record", "for_each": "steps.rfm.rows",
-             "target": {"form": "customer", "filter": "phone = item.phone"},
-             "set": {"r_score": "item.r_score", "f_score": "item.f_score",
-                     "m_score": "item.m_score", "rfm_segment": "item.segment",
-                     "rfm_updated_at": "NOW()"}},
+             "record_id": "item.customer",
+             "set": {"r_score": "item.r", "f_score": "item.f", "m_score": "item.m",
+                     "rfm_segment": "item.segment", "rfm_updated_at": "NOW()"}},
         ],
         [edge("trigger", "rfm"), edge("rfm", "save")],
         L("每晚用报表引擎的 RFM 五分位定义刷新每位客户的 R/F/M 分和分层",
@@ -863,9 +858,7 @@ def rfm_refresh_flow() -> dict:
 
 FLOWS = [first_order_flow, second_order_flow, replenishment_flow, cross_sell_flow,
          birthday_flow, churn_warning_flow, tier_upgrade_flow, points_flow, ticket_flow,
-         ticket_closed_flow, follow_up_flow]
-# Not shippable until the engines can express it (see docs/crm.md, "Open points").
-PENDING_FLOWS = [rfm_refresh_flow]
+         ticket_closed_flow, follow_up_flow, rfm_refresh_flow]
 
 
 # ---------------------------------------------------------------- dashboards

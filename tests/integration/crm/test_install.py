@@ -32,7 +32,7 @@ def test_api_install_with_demo_data_runs_through_the_worker(api, worker):
     assert counts["order"] > 60 and counts["ticket"] >= 1 and counts["follow_up"] >= 1
     assert job["result"]["counts"]["order"] == counts["order"]
     flows = api.get(f"/api/v1/apps/{app_id}/flows?limit=100").json["items"]
-    assert len(flows) == 11 and not any(f["enabled"] for f in flows)
+    assert len(flows) == 12 and not any(f["enabled"] for f in flows)
     boards = api.get(f"/api/v1/apps/{app_id}/dashboards?limit=100").json["items"]
     assert len(boards) == 6
     for board in boards:

@@ -271,3 +271,34 @@ def test_non_consenting_customers_get_no_marketing(crm):
     crm.advance(days=8)
     assert [m for m in sms_to(crm, "13800000010") if m["marketing"] and m["status"] != "skipped"] == []
     assert [m for m in sms_to(crm, "13800000010") if m["node_id"] == "sms"] == []
+
+
+def test_nightly_rfm_refresh_writes_the_report_engines_scores_to_each_customer(crm):
+    from app.flow_engine.triggers import sweep_schedules
+    from app.report_engine.run import run_report
+
+    crm.enable("rfm_refresh")
+    people = [crm.customer(f"客{i}", f"1380000010{i}") for i in range(5)]
+    for i, who in enumerate(people):
+        for k in range(i + 1):
+            crm.order(who, 100 * (i + 1), when=crm.clock.now() - dt.timedelta(days=20 * (5 - i) + k))
+    crm.settle()
+    crm.clock.advance(dt.timedelta(hours=17))               # past 02:30 in Shanghai
+    assert sweep_schedules() == 1
+    crm.settle()
+    [run] = crm.runs("rfm_refresh")
+    assert crm.run(run["id"])["status"] == "completed"
+    spec = next(n for n in crm.api.get(f"/api/v1/flows/{crm.flows['rfm_refresh']}").json
+                ["definition"]["nodes"] if n["id"] == "rfm")["spec"]
+    from app.extensions import unit_of_work
+
+    with unit_of_work() as s:
+        expected = run_report(s, crm.actor, spec, app_id=crm.app_id, use_cache=False)
+    keys = [c["key"] for c in expected["columns"]]
+    assert len(expected["rows"]) == 5
+    for row in expected["rows"]:
+        item = dict(zip(keys, row))
+        data = crm.record(item["customer"])
+        assert (data["r_score"], data["f_score"], data["m_score"], data["rfm_segment"]) == (
+            item["r"], item["f"], item["m"], item["segment"])
+        assert data["rfm_updated_at"]

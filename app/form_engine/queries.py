@@ -13,11 +13,13 @@ from app import clock, rule_engine
 from app.auth.actor import Actor
 from app.errors import ValidationFailed
 from app.form_engine import expressions, keyset, permissions, pipeline
-from app.form_engine.forms import compiled_form, form_rule_schema, get_form
+from app.form_engine.fields.relation import relation_ids
+from app.form_engine.forms import compiled_form, form_rule_schema, get_form, get_form_by_key
 from app.form_engine.sqljson import points_at
 from app.i18n import _
 from app.models import Form, Record
 from app.rule_engine import EvalEnv
+from app.rule_engine.sql import RelatedRows
 
 STREAM_CHUNK = 500
 
@@ -46,9 +48,48 @@ def filter_clause(session: Session, form: Form, text: str, env: EvalEnv | None =
     if to_sql is None:
         return None
     try:
-        return to_sql(text, form_rule_schema(session, form), Record.data, env=env)
+        return to_sql(text, form_rule_schema(session, form), Record.data, env=env,
+                      related=related_rows(session, form))
     except (NotImplementedError, rule_engine.RuleError, TypeError, ValueError, KeyError):
         return None
+
+
+def related_rows(session: Session, form: Form):
+    """relation key -> the records of its target form, for filters on their fields (customer.name)."""
+    targets = {f["key"]: f["target"] for f in form.definition["fields"] if f["type"] == "relation"}
+
+    def rows(key: str) -> RelatedRows | None:
+        target = get_form_by_key(session, form.workspace_id, form.app_id, targets[key]) \
+            if key in targets else None
+        if target is None:
+            return None
+        other = sa.orm.aliased(Record)
+        return RelatedRows(other.id, other.data, other.form_id == target.id)
+    return rows
+
+
+def related_expander(session: Session, form: Form, schema: dict, text: str):
+    """For the Python fallback: records -> their data with each relation the filter reads through
+    (customer.name, buyers.name) replaced by the related records' data; None when the filter
+    reads no related field."""
+    keys = {p[0] for p in expressions.referenced_paths(text)
+            if len(p) > 1 and (schema.get(p[0]) or {}).get("type") == "relation"}
+    if not keys:
+        return None
+
+    def expand(chunk: list[Record]) -> list[dict]:
+        ids = {i for r in chunk for k in keys for i in relation_ids(r.data.get(k))}
+        found = dict(session.execute(sa.select(Record.id, Record.data).where(
+            Record.id.in_(ids), Record.workspace_id == form.workspace_id)).all()) if ids else {}
+        out = []
+        for r in chunk:
+            data = dict(r.data)
+            for k in keys:
+                value = data.get(k)
+                data[k] = [found.get(i) for i in value] if isinstance(value, list) else found.get(value)
+            out.append(data)
+        return out
+    return expand
 
 
 def _base(session: Session, actor: Actor, form: Form, *columns) -> sa.Select:
@@ -93,7 +134,8 @@ def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = 
             stmt = stmt.where(clause)
     python_filter = filter if filter and clause is None else None
     stmt = stmt.order_by(*keyset.order_by(keys))
-    rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1)
+    expand = related_expander(session, form, schema, python_filter) if python_filter else None
+    rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1, expand)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -112,7 +154,7 @@ def _page(session, stmt, keys, position, size) -> list[tuple[Record, list]]:
     return [(row[0], list(row[1:])) for row in session.execute(stmt.limit(size))]
 
 
-def _take(session, stmt, keys, position, python_filter, schema, env, want
+def _take(session, stmt, keys, position, python_filter, schema, env, want, expand=None
           ) -> list[tuple[Record, list]]:
     """`want` rows after `position`; a filter SQL cannot express is applied while streaming
     keyset chunks."""
@@ -121,8 +163,9 @@ def _take(session, stmt, keys, position, python_filter, schema, env, want
     found = []
     while len(found) < want:
         chunk = _page(session, stmt, keys, position, STREAM_CHUNK)
-        for record, values in chunk:
-            if expressions.truthy(python_filter, record.data, env, schema):
+        records = [r for r, _values in chunk]
+        for (record, values), data in zip(chunk, expand(records) if expand else [r.data for r in records]):
+            if expressions.truthy(python_filter, data, env, schema):
                 found.append((record, values))
                 if len(found) == want:
                     break
@@ -146,9 +189,11 @@ def count(session: Session, actor: Actor, form_id: str, filter: str | None = Non
         return session.scalar(sa.select(sa.func.count()).select_from(stmt.where(clause).subquery()))
     total, last_id = 0, ""
     stmt = stmt.order_by(Record.id)
+    expand = related_expander(session, form, schema, filter)
     while True:
         chunk = list(session.scalars(stmt.where(Record.id > last_id).limit(STREAM_CHUNK)))
-        total += sum(1 for r in chunk if expressions.truthy(filter, r.data, env, schema))
+        rows = expand(chunk) if expand else [r.data for r in chunk]
+        total += sum(1 for data in rows if expressions.truthy(filter, data, env, schema))
         if len(chunk) < STREAM_CHUNK:
             return total
         last_id = chunk[-1].id

@@ -186,8 +186,25 @@ export function isBlank(v: Value): boolean {
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Excel's VALUE for text: '1,234.5', ' 12 ', '10%', '1e3'; else #VALUE!. */
+/** Zero code points of the Unicode decimal digit blocks Python's int() and float() accept. */
+const DIGIT_ZEROS = [
+  0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20,
+  0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0,
+  0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
+];
+
+/** Unicode decimal digits (１２, ٣) as ASCII digits, as Python reads numbers. */
+export function asciiDigits(s: string): string {
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return s.replace(/\p{Nd}/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    const zero = DIGIT_ZEROS.find((z) => code >= z && code < z + 10);
+    return zero === undefined ? c : String(code - zero);
+  });
+}
+
 export function textToNumber(s: string): number | ErrorValue {
-  let t = s.trim().replace(/,/g, '');
+  let t = asciiDigits(s).trim().replace(/,/g, '');
   if (!t) return VALUE;
   let scale = 1;
   if (t.endsWith('%')) {

@@ -41,6 +41,9 @@ export function decimalText(x: number): string {
   return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
+/** Python's Decimal works to 28 digits: quantizing past that fails, which the server answers as #NUM!. */
+export const DECIMAL_LIMIT = 1e28;
+
 export type Rounding = 'half_up' | 'up' | 'down' | 'ceiling' | 'floor';
 
 /** Rounds x to `digits` decimals exactly on its decimal text (Decimal.quantize semantics). */
@@ -57,7 +60,7 @@ export function decimalRound(x: number, digits: number, mode: Rounding): number 
   } else {
     const cut = ip.length + digits;
     intDigits = cut > 0 ? ip.slice(0, cut) : '0';
-    rest = (cut > 0 ? ip.slice(cut) : '0'.repeat(-cut - ip.length) + ip) + fp;
+    rest = (cut > 0 ? ip.slice(cut) : '0'.repeat(-cut) + ip) + fp;
   }
   const hasRest = /[1-9]/.test(rest);
   const away = (() => {

@@ -4,7 +4,7 @@ import {
   type Value,
 } from '../values';
 import * as ops from '../operators';
-import { decimalRound, flatten, globMatch, groupThousands, pyInt, toFixedExact } from './helpers';
+import { DECIMAL_LIMIT, decimalRound, flatten, globMatch, groupThousands, pyInt, toFixedExact } from './helpers';
 import { register } from './registry';
 
 function numbers(values: Value[], skipDirectBlanks = false): number[] | ErrorValue {
@@ -166,6 +166,7 @@ register('SQRT', (x) => ((x as number) < 0 ? NUM : Math.sqrt(x as number)));
 function toMultiple(number: number, significance: number, up: boolean): Value {
   if (significance === 0) return up ? 0 : DIV0;
   if (number > 0 && significance < 0) return NUM;
+  if (Math.abs(number / significance) >= DECIMAL_LIMIT) return NUM; // beyond Decimal's 28 digits, as the server
   const q = Number((number / significance).toPrecision(15));
   const r = (up ? Math.ceil(q) : Math.floor(q)) * significance;
   return Number(r.toPrecision(15)) || 0;
@@ -178,6 +179,7 @@ register('FIXED', (x, d = 2, noCommas = false) => {
   if (decimals > 127) return VALUE;
   const rounded = decimalRound(x as number, decimals, 'half_up');
   const places = Math.max(decimals, 0);
+  if (Math.abs(rounded) * 10 ** places >= DECIMAL_LIMIT) return NUM;
   const body = toFixedExact(Math.abs(rounded), places);
   const sign = rounded < 0 ? '-' : '';
   return sign + (noCommas ? body : groupThousands(body));

@@ -1,9 +1,9 @@
 // Text functions: joining, slicing, searching, formatting numbers and dates as text (mirrors text.py).
 import {
   checkText, currentEnv, equals, ErrorValue, fold, isBlank, isDateLike, LimitError, MAX_LIST_LENGTH, MAX_TEXT_LENGTH,
-  pad2, parseDateText, textToNumber, toDate, toText, VALUE, XDate, XDateTime, zoneParts, type Value,
+  NUM, pad2, parseDateText, textToNumber, toDate, toText, VALUE, XDate, XDateTime, zoneParts, type Value,
 } from '../values';
-import { chars, decimalRound, flatten, globSearch, groupThousands, pyInt, toFixedExact } from './helpers';
+import { chars, DECIMAL_LIMIT, decimalRound, flatten, globSearch, groupThousands, pyInt, toFixedExact } from './helpers';
 import { register } from './registry';
 
 function joined(parts: string[], separator = ''): string {
@@ -81,7 +81,7 @@ function unquote(s: string): string {
   return s.replace(/"([^"]*)"|\\(.)/gs, (_, a: string | undefined, b: string | undefined) => (a !== undefined ? a : b ?? ''));
 }
 
-function formatNumberCode(value: number, fmt: string): string {
+function formatNumberCode(value: number, fmt: string): string | ErrorValue {
   const m = NUMBER_CORE.exec(fmt);
   if (!m) return fmt;
   const prefix = fmt.slice(0, m.index), core = m[0], suffix = fmt.slice(m.index + core.length);
@@ -94,6 +94,7 @@ function formatNumberCode(value: number, fmt: string): string {
   const minInt = (intPart.match(/0/g) ?? []).length;
   const required = (fracPart.match(/0/g) ?? []).length, optional = (fracPart.match(/#/g) ?? []).length;
   const places = required + optional;
+  if (Math.abs(n) * 10 ** places >= DECIMAL_LIMIT) return NUM;
   const rounded = decimalRound(n, places, 'half_up');
   const plain = toFixedExact(Math.abs(rounded), places);
   const text = commas ? groupThousands(plain) : plain;

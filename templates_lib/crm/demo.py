@@ -214,6 +214,57 @@ def _service_rows(rng: random.Random, customer_ids: list[str], now: dt.datetime)
     return tickets, follow_ups, opportunities
 
 
+def _surveys(rng: random.Random, tickets: list[dict], ids: list[str], now: dt.datetime):
+    """Most closed tickets get a rating back; complaints rate lower."""
+    out = []
+    for ticket, tid in zip(tickets, ids):
+        if ticket["status"] != "已关闭" or rng.random() > 0.7:
+            continue
+        weights = [3, 3, 4, 5, 5] if ticket["type"] == "投诉" else [1, 1, 3, 8, 12]
+        at = min(_parse(ticket["closed_at"]) + dt.timedelta(hours=rng.uniform(1, 48)), now)
+        out.append({"ticket": tid, "rating": rng.choices([1, 2, 3, 4, 5], weights)[0],
+                    "submitted_at": _iso(at)})
+    return out
+
+
+def _parse(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+JOURNEY_COUPONS = {"second_order": 20, "replenishment": 10, "birthday": 30, "churn_warning": 50}
+
+
+def _journey_history(rng: random.Random, orders: list[dict], now: dt.datetime):
+    """What the journeys would have logged over the last 90 days: touches and holdouts (the
+    follow-up journey log, with the orders each saw within 7 days) and the coupons they issued."""
+    by_customer: dict[str, list[dt.datetime]] = {}
+    for o in orders:
+        if o["status"] == "已完成":
+            by_customer.setdefault(o["customer"], []).append(_parse(o["ordered_at"]))
+    touches, coupons = [], []
+    journeys = ["first_order", "second_order", "replenishment", "cross_sell", "birthday",
+                "churn_warning"]
+    for cid in sorted(by_customer):
+        if rng.random() > 0.3:
+            continue
+        journey = rng.choice(journeys)
+        at = now - dt.timedelta(days=rng.uniform(8, 90))
+        holdout = journey in ("second_order", "churn_warning") and rng.random() < 0.1
+        within = sum(1 for t in by_customer[cid] if at < t <= at + dt.timedelta(days=7))
+        before = sum(1 for t in by_customer[cid] if t <= at)
+        touches.append({"customer": cid, "way": "短信", "content": "对照组：未发送" if holdout
+                        else "自动旅程触达", "journey": journey,
+                        "group": "对照" if holdout else "触达", "baseline_orders": before,
+                        "orders_7d": within, "followed_at": _iso(at)})
+        if not holdout and journey in JOURNEY_COUPONS:
+            valid = (at + dt.timedelta(days=14)).date()
+            status = "已核销" if within else "已过期" if valid < now.date() else "已发放"
+            coupons.append({"customer": cid, "value": JOURNEY_COUPONS[journey],
+                            "valid_until": valid.isoformat(), "status": status,
+                            "issued_by": journey})
+    return touches, coupons
+
+
 def generate(session: Session, actor: Actor, app_id: str, *, customers: int, seed: int = 42,
              progress: Progress | None = None) -> DemoResult:
     """Fill an installed CRM app with `customers` customers and their history (about 2.3 orders
@@ -223,7 +274,8 @@ def generate(session: Session, actor: Actor, app_id: str, *, customers: int, see
     # writes it, whoever asked for it.
     actor = Actor.system(actor.workspace_id, via="template")
     forms = {}
-    for key in ("customer", "product", "order", "ticket", "follow_up", "opportunity"):
+    for key in ("customer", "product", "order", "ticket", "follow_up", "opportunity", "survey",
+                "coupon"):
         form = get_form_by_key(session, actor.workspace_id, app_id, key)
         forms[key] = form.id
     store_ids = _stores(session, actor.workspace_id)
@@ -241,10 +293,15 @@ def generate(session: Session, actor: Actor, app_id: str, *, customers: int, see
                            {"cross_sell": [product_ids[i] for i in picks]}, source="template")
     customer_ids = writer.write("customer", customer_rows)
     writer.total = writer.done + int(customers * 2.1) + customers // 6
-    writer.write("order", plan_orders(customer_ids, customer_rows, product_rows, seed, now))
-    tickets, follow_ups, opportunities = _service_rows(random.Random(seed + 2), customer_ids, now)
-    writer.write("ticket", tickets)
-    writer.write("follow_up", follow_ups)
+    orders = plan_orders(customer_ids, customer_rows, product_rows, seed, now)
+    writer.write("order", orders)
+    rng = random.Random(seed + 2)
+    tickets, follow_ups, opportunities = _service_rows(rng, customer_ids, now)
+    ticket_ids = writer.write("ticket", tickets)
+    writer.write("survey", _surveys(rng, tickets, ticket_ids, now))
+    touches, coupons = _journey_history(rng, orders, now)
+    writer.write("follow_up", follow_ups + touches)
+    writer.write("coupon", coupons)
     writer.write("opportunity", opportunities)
     if progress:
         progress(writer.done, writer.done)

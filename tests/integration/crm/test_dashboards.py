@@ -143,7 +143,20 @@ def test_journeys_service_and_sales_match_an_independent_computation(demo):
     log = [f for f in crm.rows("follow_up") if f.get("journey")]
     touched = collections.Counter(f["journey"] for f in log if f["group"] == "触达")
     assert as_dict(w["messages"]) == dict(touched)
+    assert touched, "the demo data has journey history"
+    measured = [f for f in log if f["group"] == "触达" and f.get("orders_7d") is not None]
+    orders = collections.Counter()
+    for f in measured:
+        orders[f["journey"]] += f["orders_7d"]
+    keys = [c["key"] for c in w["orders_7d"]["columns"]]
+    assert {r[0]: r[keys.index("orders")] for r in w["orders_7d"]["rows"]} == dict(orders)
+    for r in w["orders_7d"]["rows"]:
+        mine = [1 if f["orders_7d"] > 0 else 0 for f in measured if f["journey"] == r[0]]
+        assert r[keys.index("conversion")] == pytest.approx(sum(mine) / len(mine), abs=1e-6)
+    total_customers = w["uplift"]["totals"][-1]
+    assert total_customers == len([f for f in log if f.get("orders_7d") is not None])
     coupons = collections.Counter((c["issued_by"], c["status"]) for c in crm.rows("coupon"))
+    assert coupons
     assert {(r[0], r[1]): r[2] for r in w["coupons"]["rows"]} == dict(coupons)
 
     w = widgets(crm, "service")
@@ -154,8 +167,12 @@ def test_journeys_service_and_sales_match_an_independent_computation(demo):
     met = [1 if _at(t["closed_at"]) <= _at(t["sla_due"]) else 0 for t in closed]
     assert value(w["sla"], "sla_rate") == pytest.approx(sum(met) / len(met) if met else None)
     surveys = crm.rows("survey")
-    assert sum(1 for _ in w["satisfaction"]["rows"]) == len(
-        {_at(s["submitted_at"]).astimezone(TZ).strftime("%Y-%m") for s in surveys})
+    assert surveys, "the demo data has survey answers"
+    months = collections.defaultdict(list)
+    for sv in surveys:
+        months[_at(sv["submitted_at"]).astimezone(TZ).strftime("%Y-%m")].append(sv["rating"])
+    assert {r[0]: r[1] for r in w["satisfaction"]["rows"]} == pytest.approx(
+        {m: sum(v) / len(v) for m, v in months.items()})
 
     w = widgets(crm, "sales")
     opps = crm.rows("opportunity")

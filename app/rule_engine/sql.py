@@ -491,7 +491,9 @@ class SqlCompiler:
             finally:
                 self.bare = False
             raw = field_text(self.column, next(iter(keys)))
-            guarded = sa.or_(raw.is_(None), cond) if blank else sa.and_(raw.is_not(None), cond)
+            # The comparison first: both dialects stop there for most rows, so the guard's second
+            # read of the field (a second JSON parse on SQLite) runs only for the rest.
+            guarded = sa.or_(cond, raw.is_(None)) if blank else sa.and_(cond, raw.is_not(None))
             return Typed(guarded, "boolean")
         return Typed(self.compare_plain(node), "boolean")
 

@@ -1,4 +1,5 @@
-// Build config: two entries (the SPA and the light public form page), assets under /assets/.
+// Build of the SPA (index.html); the light public page has its own build (vite.public.config.ts).
+// Vitest runs every test, the public page's included, from here.
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
@@ -13,10 +14,7 @@ export default defineConfig({
     assetsDir: 'assets',
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
-      input: {
-        index: resolve(import.meta.dirname, 'index.html'),
-        public: resolve(import.meta.dirname, 'public.html'),
-      },
+      input: { index: resolve(import.meta.dirname, 'index.html') },
     },
   },
   server: {

@@ -10,6 +10,18 @@ export class PublicError extends Error {
 let lang = 'en';
 export const setPublicLanguage = (l: string) => { lang = l; };
 
+declare global {
+  interface Window { __formloomPrefetch?: { url: string; response: Promise<Response> } }
+}
+
+/** The response public-prefetch.js already asked for, once. */
+function prefetched(url: string): Promise<Response> | null {
+  const p = window.__formloomPrefetch;
+  if (!p || p.url !== url) return null;
+  window.__formloomPrefetch = undefined;
+  return p.response;
+}
+
 export async function call<T>(path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
   if (body !== undefined) {
@@ -19,7 +31,8 @@ export async function call<T>(path: string, body?: unknown): Promise<T> {
   }
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const early = body === undefined ? prefetched(`/api/v1${path}`) : null;
+    res = await (early ?? fetch(`/api/v1${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' }));
   } catch {
     throw new PublicError(0, 'network_error', '', {}, {}, null);
   }

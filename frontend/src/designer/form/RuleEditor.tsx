@@ -8,7 +8,8 @@ import { api } from '../../api/client';
 import type { FieldDef, RuleCheckResult } from '../../api/types';
 import { labelText } from '../../common/label';
 import { schemaOf } from '../../forms/model';
-import { CATALOG, evaluate, FUNCTIONS } from '../../rules';
+import { evaluate, FUNCTIONS } from '../../rules';
+import { FUNCTION_DOCS } from '../../rules/functions/docs';
 import { callAt, localCheck, suggestions, wordAt, type Suggestion } from './ruleTools';
 
 interface Props {
@@ -58,7 +59,7 @@ export function RuleEditor({ value = '', onChange, fields, formId, draftOnly, pl
   const { word, start } = wordAt(value, caret);
   const items = focused && !dismissed ? suggestions(word, fields, FUNCTION_NAMES, i18n.language, labelOf) : [];
   const call = callAt(value, caret);
-  const help = call ? CATALOG[call.name] : null;
+  const help = call ? FUNCTION_DOCS[call.name] : null;
 
   const accept = (s: Suggestion) => {
     const next = value.slice(0, start) + s.insert + value.slice(caret);

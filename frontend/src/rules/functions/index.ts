@@ -6,3 +6,4 @@ import './date';
 import './platform';
 
 export { CATALOG, FUNCTIONS, type CatalogEntry, type FnSpec, type Kind, type ResultType } from './registry';
+

@@ -8,7 +8,6 @@ export type Kind = 'number' | 'text' | 'date' | 'day' | 'boolean' | 'any' | 'val
 export type Thunk = () => Value;
 
 export interface CatalogEntry {
-  signature: string;
   category: string;
   params: string[];
   variadic: string | null;
@@ -17,10 +16,6 @@ export interface CatalogEntry {
   lazy: boolean;
   accepts_errors: boolean;
   result: string;
-  en?: string;
-  zh?: string;
-  example_en?: string;
-  example_zh?: string;
 }
 
 export interface FnSpec {

@@ -159,8 +159,33 @@ def execute_step(step_id: str) -> str:
             step.status, step.started_at = "running", clock.now()
             step.attempts += 1
         else:
-            return _execute_in_transaction(session, run, step, info, node, kind)
+            return _execute_chain(session, run, step, info, node, kind)
     return _execute_external(step_id, kind)
+
+
+def _execute_chain(session, run, step, info, node, kind) -> str:
+    """Execute the step, then, while it hands over to exactly one next step that also runs in
+    the transaction, that step too (up to FLOW_CHAIN_STEPS): the run is locked already and all
+    of it commits at once, so a linear journey costs one job, not one per node. Each step keeps
+    its own row, timings and output; a failing step ends the chain with its failure recorded."""
+    budget = limit("FLOW_CHAIN_STEPS", 25)
+    record = None
+    while True:
+        # After a pure step the record is as the previous step read it: no re-read, and with
+        # no query in between, the steps' and the run's rows are written once, at commit.
+        status, queued, record = _execute_in_transaction(session, run, step, info, node, kind,
+                                                         record=record if kind.pure else None)
+        budget -= 1
+        if budget <= 0 or status != "completed" or run.status != "running" or len(queued) != 1:
+            return status
+        step = queued[0]
+        node = info.node(step.node_id)
+        kind = get_node(node["type"])
+        if kind.external:
+            return status
+        pending = session.info.get(_PENDING_JOBS) or []
+        if step.id in pending:
+            pending.remove(step.id)
 
 
 def _lock(session: Session, step_id: str):
@@ -175,8 +200,10 @@ def _lock(session: Session, step_id: str):
     return step, run
 
 
-def _execute_in_transaction(session, run, step, info, node, kind) -> str:
-    ctx = build_context(session, run, step, info, node)   # reads first: no early autoflush
+def _execute_in_transaction(session, run, step, info, node, kind, *, record=None):
+    """Execute one step in the caller's transaction: (its status, the steps it queued, the
+    record data it saw)."""
+    ctx = build_context(session, run, step, info, node, record=record)  # reads before writes
     step.attempts += 1
     step.started_at = clock.now()
     try:
@@ -188,9 +215,9 @@ def _execute_in_transaction(session, run, step, info, node, kind) -> str:
                 session.flush()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the step
         _record_failure(session, run, step, kind, exc)
-        return "failed"
-    apply_outcome(session, run, step, info, outcome)
-    return step.status
+        return step.status, [], None
+    queued = apply_outcome(session, run, step, info, outcome)
+    return step.status, queued, ctx.data.get("record")
 
 
 def _execute_external(step_id: str, kind) -> str:
@@ -215,11 +242,13 @@ def _execute_external(step_id: str, kind) -> str:
         return step.status
 
 
-def build_context(session, run, step, info: FlowVersionInfo, node, *,
-                  dry_run: bool = False) -> NodeContext:
-    """What a node sees. RECORD_ID() is the run's record and CURRENT_USER the user whose write
-    (or manual start) began the run."""
-    record, _schema = current_record(session, run, info)
+def build_context(session, run, step, info: FlowVersionInfo, node, *, dry_run: bool = False,
+                  record: dict | None = None) -> NodeContext:
+    """What a node sees (`record`: the record data when the caller knows it is current).
+    RECORD_ID() is the run's record and CURRENT_USER the user whose write (or manual start)
+    began the run."""
+    if record is None:
+        record, _schema = current_record(session, run, info)
     trigger = run.context.get("trigger", {})
     data = expressions.step_data(record, run.context.get("old"), trigger,
                                  run.outputs or {}, run.variables or {})
@@ -242,7 +271,8 @@ def current_record(session, run, info: FlowVersionInfo) -> tuple[dict | None, di
     return run.context.get("record"), info.record_schema
 
 
-def apply_outcome(session, run, step, info: FlowVersionInfo, outcome: Outcome) -> None:
+def apply_outcome(session, run, step, info: FlowVersionInfo, outcome: Outcome) -> list[StepRun]:
+    """Record the outcome on the step and queue what follows; returns the steps queued."""
     now = clock.now()
     step.output = _json_safe(outcome.output)
     if outcome.state is not None:
@@ -252,7 +282,7 @@ def apply_outcome(session, run, step, info: FlowVersionInfo, outcome: Outcome) -
         if outcome.wait_until is not None:
             session.add(Timer(workspace_id=run.workspace_id, run_id=run.id, step_id=step.id,
                               kind=outcome.timer_kind, due_at=outcome.wait_until))
-        return
+        return []
     step.status, step.finished_at, step.branch, step.error = "completed", now, outcome.branch, None
     run.outputs = {**(run.outputs or {}), step.node_id: step.output}
     if outcome.variables:
@@ -260,18 +290,19 @@ def apply_outcome(session, run, step, info: FlowVersionInfo, outcome: Outcome) -
     if outcome.end:
         _cancel_open_steps(session, run, except_id=step.id)
         _finish(session, run, "completed")
-        return
-    queued = False
-    if outcome.goto:
-        queued = _queue_node(session, run, info, outcome.goto) is not None
-    else:
-        for edge in info.definition.get("edges", []):
-            if edge["from"] == step.node_id and _edge_matches(edge, outcome.branch):
-                queued = _queue_node(session, run, info, edge["to"]) is not None or queued
-                if run.status != "running":
-                    return
-    if not queued and run.status == "running":
+        return []
+    targets = ([outcome.goto] if outcome.goto else
+               [e["to"] for e in info.definition.get("edges", [])
+                if e["from"] == step.node_id and _edge_matches(e, outcome.branch)])
+    queued = []
+    for node_id in targets:
+        next_step = _queue_node(session, run, info, node_id)
+        if run.status != "running":
+            return []
+        queued.append(next_step)
+    if not queued:
         _complete_if_idle(session, run)
+    return queued
 
 
 def _edge_matches(edge: dict, branch: str | None) -> bool:

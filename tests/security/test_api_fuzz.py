@@ -4,7 +4,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 6
 # Routes whose generated calls would end the fuzzer's own session or workspace membership.
 SKIP = {("POST", "/api/v1/auth/logout")}
 

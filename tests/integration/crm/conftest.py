@@ -126,9 +126,9 @@ class Crm:
                 return
 
     def advance(self, **delta) -> None:
-        """Move the clock in steps of at most a day so daily date sweeps see every day."""
+        """Move the clock a day at a time (sweeps catch up on what fell due), running what is due."""
         remaining = dt.timedelta(**delta)
-        step = dt.timedelta(hours=6)
+        step = dt.timedelta(days=1)
         while remaining > dt.timedelta(0):
             move = min(step, remaining)
             self.clock.advance(move)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.actor import Actor
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.flow_engine import cache, graph, listeners, runtime, triggers
 from app.i18n import _
 from app.models import App, Flow, FlowRun, FlowVersion, Form, Record, StepRun, TriggerLog

@@ -123,13 +123,14 @@ def _bulk_events(actor, app_id: str, conn, rows: int) -> dict:
         form_id = forms.create_form(s, actor, app_id, {"key": "lead", "name": "Lead", "fields": [
             {"key": "name", "type": "text"}, {"key": "total_spent", "type": "number"}]}).id
 
-    def write() -> float:
-        data = [{"name": f"b{i}", "total_spent": i} for i in range(rows)]
+    def write(n: int = rows) -> float:
+        data = [{"name": f"b{i}", "total_spent": i} for i in range(n)]
         t = time.perf_counter()
         with unit_of_work() as s:
             records.bulk_create(s, actor, form_id, data)
         return time.perf_counter() - t
 
+    write(100)   # warm-up: the first bulk write loads caches the measured ones should not pay
     quiet = write()
     with unit_of_work() as s:
         flow = service.create_flow(s, actor, app_id, {
@@ -146,7 +147,7 @@ def _bulk_events(actor, app_id: str, conn, rows: int) -> dict:
     with unit_of_work() as s:
         runs = s.scalar(sa.select(sa.func.count()).select_from(FlowRun).where(FlowRun.flow_id == flow_id))
         service.set_enabled(s, actor, flow_id, False)
-    assert runs == rows, (runs, rows)
+    assert runs == rows, (runs, rows)   # the warm-up rows were written before the flow existed
     return {"rows": rows, "no_listener_rows_per_s": round(rows / quiet),
             "listening_write_rows_per_s": round(rows / heard),
             "listening_job_and_runs_s": round(job, 3)}

@@ -280,8 +280,8 @@ class PublicQueryLinkIn(Schema):
 
 
 class PublicLinkOut(Schema):
-    url = fields.String()
-    token = fields.String()
+    url = fields.String(allow_none=True)
+    token = fields.String(allow_none=True)
     enabled = fields.Boolean()
     config = fields.Dict()
     submissions = fields.Integer()
@@ -290,6 +290,8 @@ class PublicLinkOut(Schema):
 def _link_out(link) -> dict:
     from flask import current_app
 
+    if link is None:  # never enabled: a state to show, not an error
+        return {"url": None, "token": None, "enabled": False, "config": {}, "submissions": 0}
     path = "f" if link.kind == "form" else "q"
     return {"url": f"{current_app.config['BASE_URL']}/{path}/{link.token}", "token": link.token,
             "enabled": link.enabled, "config": link.config, "submissions": link.submissions}
@@ -316,7 +318,7 @@ def get_public(form_id):
     from app.form_engine import public
 
     with unit_of_work() as s:
-        return _link_out(public.get_link(s, current_actor(), form_id, "form"))
+        return _link_out(public.find_link(s, current_actor(), form_id, "form"))
 
 
 @endpoint(bp, "DELETE", "/forms/<form_id>/public", summary="Disable the public fill-in link",
@@ -338,6 +340,15 @@ def enable_public_query(form_id, body):
     with unit_of_work() as s:
         return _link_out(public.enable(s, current_actor(), form_id, kind="query", config=body,
                                        password=password, rotate=rotate))
+
+
+@endpoint(bp, "GET", "/forms/<form_id>/public-query", summary="The public look-up link's settings",
+          out=PublicLinkOut, role=Role.EDITOR)
+def get_public_query(form_id):
+    from app.form_engine import public
+
+    with unit_of_work() as s:
+        return _link_out(public.find_link(s, current_actor(), form_id, "query"))
 
 
 @endpoint(bp, "DELETE", "/forms/<form_id>/public-query", summary="Disable the public look-up "

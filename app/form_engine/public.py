@@ -125,13 +125,12 @@ def disable(session: Session, actor: Actor, form_id: str, *, kind: str = "form")
         form.public_token = None
 
 
-def get_link(session: Session, actor: Actor, form_id: str, kind: str = "form") -> PublicLink:
+def find_link(session: Session, actor: Actor, form_id: str, kind: str = "form"
+              ) -> PublicLink | None:
+    """The form's public link of this kind, or None when it never had one."""
     form = get_scoped(session, Form, form_id, actor.workspace_id, what="form")
-    link = session.scalar(sa.select(PublicLink).where(PublicLink.form_id == form.id,
+    return session.scalar(sa.select(PublicLink).where(PublicLink.form_id == form.id,
                                                       PublicLink.kind == kind))
-    if link is None:
-        raise NotFound(_("This form has no public link", "该表单没有公开链接"))
-    return link
 
 
 def _open_link(session: Session, token: str, kind: str) -> tuple[PublicLink, Form]:

@@ -86,3 +86,14 @@ def test_other_workspace_cannot_manage_public_links(api, other_api, make_form):
     assert other_api.post(f"/api/v1/forms/{form_id}/public", json={}).status_code == 404
     assert other_api.delete(f"/api/v1/forms/{form_id}/public").status_code == 404
     assert other_api.get(f"/api/v1/forms/{form_id}/public").status_code == 404
+
+
+def test_a_form_without_links_reports_them_disabled_not_missing(api, make_form):
+    _app, form_id = make_form(PUBLIC_FORM)
+    for path in ("public", "public-query"):
+        r = api.get(f"/api/v1/forms/{form_id}/{path}")
+        assert r.status_code == 200, (path, r.json)
+        assert r.json["enabled"] is False and r.json["token"] is None
+    token = api.post(f"/api/v1/forms/{form_id}/public", json={}).json["token"]
+    shown = api.get(f"/api/v1/forms/{form_id}/public").json
+    assert shown["enabled"] is True and shown["token"] == token

@@ -27,10 +27,15 @@ class EventBatch:
         self.listeners = listeners.for_workspaces(session, workspace_ids) if workspace_ids else {}
         self._schemas: dict[str, dict] = {}
         self._recent: dict[str, int] = {}
+        # Held here: the session's identity map is weak, and a re-SELECT would autoflush.
+        self._flows: dict[str, Flow | None] = {}
 
     def flows(self, event: str, payload: dict) -> list[Flow]:
         ids = self.listeners[payload["workspace_id"]].flows_for(event, payload["form_id"])
-        return [f for f in (self.session.get(Flow, i) for i in ids) if f is not None]
+        for flow_id in ids:
+            if flow_id not in self._flows:
+                self._flows[flow_id] = self.session.get(Flow, flow_id)
+        return [self._flows[i] for i in ids if self._flows[i] is not None]
 
     def form_schema(self, form_id: str) -> dict:
         if form_id not in self._schemas:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app import clock, events
 from app.auth.actor import Actor
 from app.errors import BadRequest, ValidationFailed
-from app.form_engine import bulk_sql, links, permissions, pipeline, rollups, serials, uniques
+from app.form_engine import (bulk_sql, derived, links, permissions, pipeline, rollups, serials,
+                             uniques)
 from app.form_engine.bulk_sql import JsonText
 from app.form_engine.forms import compiled_form, get_form
 from app.i18n import _
@@ -129,7 +130,7 @@ def _serials(session, form, cf, datas, env) -> None:
 
 
 def _save(session, actor, form, cf, created, source, meta) -> None:
-    from app.form_engine.records import bump_data_version, logs_data, propagate_many
+    from app.form_engine.records import bump_data_version, logs_data
 
     now = clock.now()
     dept = actor.department_ids[0] if actor.department_ids else None
@@ -149,5 +150,6 @@ def _save(session, actor, form, cf, created, source, meta) -> None:
          "changed": list(data), "source": source, "actor_id": actor.user_id,
          "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
         for record_id, data in created])
-    propagate_many(session, actor, form, created, meta)
+    derived.propagate(session, form, [derived.Change(record_id, None, data)
+                                      for record_id, data in created], meta)
     bump_data_version(session, form, len(created))

@@ -14,10 +14,9 @@ from app import clock
 from app.auth.actor import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events import publish_after_commit
-from app.form_engine import links, permissions, pipeline, rollups, serials, uniques
+from app.form_engine import derived, links, permissions, pipeline, rollups, serials, uniques
 from app.form_engine.bulk import BULK_MAX  # noqa: F401  (part of this API)
 from app.form_engine.compile import CompiledForm
-from app.form_engine.expressions import referenced_fields
 from app.form_engine.fields.relation import relation_ids
 from app.form_engine.forms import compiled_form, get_form
 from app.form_engine.sqljson import row_points_at
@@ -142,7 +141,7 @@ def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: 
                                    actor_id=actor.user_id, source=source, changed=list(values),
                                    before=None, after=values))
     session.flush()
-    _propagate(session, actor, form, None, values, record_id, meta, 0)
+    derived.propagate(session, form, [derived.Change(record_id, None, values)], meta)
     bump_data_version(session, form)
     _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
            meta)
@@ -180,7 +179,7 @@ def update(session: Session, actor: Actor, record_id: str, changes: dict, *,
             changed=changed, before={k: before.get(k) for k in changed},
             after={k: after.get(k) for k in changed}))
     session.flush()
-    _propagate(session, actor, form, before, after, record.id, meta, 0, changed)
+    derived.propagate(session, form, [derived.Change(record.id, before, after, changed)], meta)
     bump_data_version(session, form)
     _event(session, "record.updated", form, record.id, after, before, changed, source, actor, meta)
     return record
@@ -200,7 +199,7 @@ def delete(session: Session, actor: Actor, record_id: str, *, source: str = "api
                                    before=before, after=None))
     session.delete(record)
     session.flush()
-    _propagate(session, actor, form, before, None, record.id, meta, 0)
+    derived.propagate(session, form, [derived.Change(record.id, before, None)], meta)
     bump_data_version(session, form)
     _event(session, "record.deleted", form, record.id, before, before, list(before), source,
            actor, meta)
@@ -278,90 +277,6 @@ def history(session: Session, actor: Actor, record_id: str) -> list[RecordRevisi
     return revisions
 
 
-# --- derived values of related records ------------------------------------------------------
-
-def _propagate(session, actor, form, before, after, record_id, meta, depth, changed=None) -> None:
-    """Refresh rollups fed by this record and lookups copying its fields."""
-    if depth >= rollups.MAX_DEPTH:
-        return
-    changed_set = set(changed) if changed is not None else None
-    wanted: dict[tuple[str, str], tuple[Form, list[dict]]] = {}
-    for target_form, rollup in rollups.rollups_fed_by(session, form):
-        relevant = {rollup["via"], rollup.get("field")}
-        if rollup.get("filter"):
-            relevant |= referenced_fields(rollup["filter"])
-        if changed_set is not None and not (changed_set & relevant):
-            continue
-        for target_id in rollups.affected_targets(rollup["via"], before, after):
-            wanted.setdefault((target_form.id, target_id), (target_form, []))[1].append(rollup)
-    _refresh_rollups(session, form, wanted, meta, depth)
-    if before is None or after is None or not changed_set:
-        return
-    for other, relation, lookup in rollups.lookups_reading(session, form):
-        if lookup["field"] not in changed_set:
-            continue
-        for rec in rollups.pointing_records(session, other, relation, record_id):
-            ids = relation_ids(rec.data.get(relation["key"]))
-            if relation.get("multiple"):
-                value = [after.get(lookup["field"]) if i == record_id else None for i in ids]
-                current = rec.data.get(lookup["key"]) or []
-                value = [v if i == record_id else (current[n] if n < len(current) else None)
-                         for n, (i, v) in enumerate(zip(ids, value))]
-            else:
-                value = after.get(lookup["field"])
-            refresh_derived(session, other, rec, {lookup["key"]: value}, meta, depth + 1)
-
-
-def _rollup_filter(session, source: Form, rollup: dict):
-    text = rollup.get("filter")
-    if not text:
-        return None
-    from app.form_engine.queries import filter_clause
-    clause = filter_clause(session, source, text)
-    return clause
-
-
-def _refresh_rollups(session, source, wanted: dict, meta, depth) -> None:
-    """Recompute the named rollups of each target record and store them in one refresh, so
-    flows get one record.updated listing every rollup that changed."""
-    for (_form_id, target_id), (target_form, fed) in sorted(wanted.items()):
-        target = session.scalar(sa.select(Record).where(Record.id == target_id,
-                                                        Record.form_id == target_form.id))
-        if target is None:
-            continue
-        values = {}
-        for rollup in fed:
-            clause = _rollup_filter(session, source, rollup)
-            if clause is None and rollup.get("filter"):
-                from app.form_engine.queries import python_rollup
-                values[rollup["key"]] = python_rollup(session, rollup, source, target_id)
-            else:
-                values[rollup["key"]] = rollups.aggregate(session, rollup, source, target_id,
-                                                          clause)
-        refresh_derived(session, target_form, target, values, meta, depth + 1)
-
-
-def refresh_derived(session: Session, form: Form, record: Record, updates: dict,
-                    meta: dict | None, depth: int) -> None:
-    """Store engine-derived values (rollups, lookups) and what depends on them; no revision,
-    but an event (source "system") so flows see e.g. a customer's total change."""
-    before = record.data
-    if all(before.get(k) == v for k, v in updates.items()):
-        return
-    system = Actor.system(form.workspace_id)
-    cf = compiled_form(session, form)
-    after = {**copy.deepcopy(before), **updates}
-    pipeline.compute_formulas(cf, after, eval_env(session, system, form.workspace_id, record.id))
-    changed = pipeline.changed_keys(before, after)
-    record.data = after
-    record.updated_at = clock.now()
-    session.flush()
-    _propagate(session, system, form, before, after, record.id, meta, depth, changed)
-    bump_data_version(session, form)
-    _event(session, "record.updated", form, record.id, after, before, changed, "system", system,
-           meta)
-
-
 # --- bulk -----------------------------------------------------------------------------------
 
 def bulk_create(session: Session, actor: Actor, form_id: str, rows: list[dict], *,
@@ -372,15 +287,3 @@ def bulk_create(session: Session, actor: Actor, form_id: str, rows: list[dict], 
     from app.form_engine import bulk
 
     return bulk.create_many(session, actor, form_id, rows, source=source, mode=mode, meta=meta)
-
-
-def propagate_many(session, actor, form, created: list[tuple[str, dict]], meta) -> None:
-    """Rollups fed by many new records: each target refreshed once, not once per record."""
-    wanted: dict[tuple[str, str], tuple[Form, list[dict]]] = {}
-    for target_form, rollup in rollups.rollups_fed_by(session, form):
-        for _record_id, data in created:
-            for target_id in rollups.affected_targets(rollup["via"], None, data):
-                fed = wanted.setdefault((target_form.id, target_id), (target_form, []))[1]
-                if rollup not in fed:
-                    fed.append(rollup)
-    _refresh_rollups(session, form, wanted, meta, 0)

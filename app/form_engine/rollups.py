@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.form_engine.fields.relation import relation_ids
-from app.form_engine.sqljson import field_number, field_text, points_at
+from app.form_engine.sqljson import checked, field_number, field_text, points_at
 from app.models import Form, Record
 
 MAX_DEPTH = 4
 EMPTY = {"count": 0, "count_distinct": 0, "sum": 0}
+IN_CHUNK = 500  # target ids per IN list: far below SQLite's variable limit
 
 
 def _number(value):
@@ -20,31 +21,22 @@ def _number(value):
     return value
 
 
-def aggregate(session: Session, rollup: dict, source: Form, target_id: str, filter_clause=None):
-    """The rollup value of one target record, computed in SQL over its source records."""
-    dialect = session.get_bind().dialect.name
-    via = next(f for f in source.definition["fields"] if f["key"] == rollup["via"])
+def _aggregate_column(rollup: dict, source: Form, dialect: str):
+    """(agg, whether the field is numeric, the SQL aggregate column) of a rollup."""
     agg = rollup["agg"]
-    field_kind = None
-    if agg != "count":
-        field_kind = next((f["type"] for f in source.definition["fields"]
-                           if f["key"] == rollup["field"]), None)
-    numeric = field_kind in ("number", "rating", "rollup") or (
-        field_kind == "formula" and next(f for f in source.definition["fields"]
-                                          if f["key"] == rollup["field"]).get("result") == "number")
+    field = next((f for f in source.definition["fields"] if f["key"] == rollup.get("field")), {})
+    numeric = field.get("type") in ("number", "rating", "rollup") or (
+        field.get("type") == "formula" and field.get("result") == "number")
     if agg == "count":
-        column = sa.func.count()
-    else:
-        value = field_number(rollup["field"], dialect) if numeric and agg not in ("count_distinct",) \
-            else field_text(rollup["field"], dialect)
-        column = {"sum": sa.func.sum, "avg": sa.func.avg, "min": sa.func.min, "max": sa.func.max,
-                  "count_distinct": lambda v: sa.func.count(sa.distinct(v))}[agg](value)
-    stmt = sa.select(column).where(Record.form_id == source.id,
-                                   points_at(rollup["via"], target_id, via.get("multiple", False),
-                                             dialect))
-    if filter_clause is not None:
-        stmt = stmt.where(filter_clause)
-    result = session.scalar(stmt)
+        return agg, numeric, sa.func.count()
+    value = field_number(rollup["field"], dialect) if numeric and agg != "count_distinct" \
+        else field_text(rollup["field"], dialect)
+    column = {"sum": sa.func.sum, "avg": sa.func.avg, "min": sa.func.min, "max": sa.func.max,
+              "count_distinct": lambda v: sa.func.count(sa.distinct(v))}[agg](value)
+    return agg, numeric, column
+
+
+def _value(agg: str, numeric: bool, result):
     if result is None:
         return EMPTY.get(agg)
     if agg in ("count", "count_distinct"):
@@ -54,20 +46,33 @@ def aggregate(session: Session, rollup: dict, source: Form, target_id: str, filt
     return result
 
 
-def rollups_fed_by(session: Session, source: Form) -> list[tuple[Form, dict]]:
-    """(target form, rollup field) for every rollup of the app that reads `source`."""
-    out = []
-    for form in session.scalars(sa.select(Form).where(Form.app_id == source.app_id)):
-        for f in form.definition["fields"]:
-            if f["type"] == "rollup" and f.get("source") == source.key:
-                out.append((form, f))
-    return out
+def aggregate(session: Session, rollup: dict, source: Form, target_id: str, filter_clause=None):
+    """The rollup value of one target record, computed in SQL over its source records."""
+    dialect = session.get_bind().dialect.name
+    via = next(f for f in source.definition["fields"] if f["key"] == rollup["via"])
+    agg, numeric, column = _aggregate_column(rollup, source, dialect)
+    stmt = sa.select(column).where(Record.form_id == source.id,
+                                   points_at(rollup["via"], target_id, via.get("multiple", False),
+                                             dialect))
+    if filter_clause is not None:
+        stmt = stmt.where(filter_clause)
+    return _value(agg, numeric, session.scalar(stmt))
 
 
-def lookups_reading(session: Session, target: Form) -> list[tuple[Form, dict, dict]]:
+def app_forms(session: Session, app_id: str) -> list[Form]:
+    return list(session.scalars(sa.select(Form).where(Form.app_id == app_id).order_by(Form.id)))
+
+
+def rollups_fed_by(forms: list[Form], source: Form) -> list[tuple[Form, dict]]:
+    """(target form, rollup field) for every rollup among `forms` that reads `source`."""
+    return [(form, f) for form in forms for f in form.definition["fields"]
+            if f["type"] == "rollup" and f.get("source") == source.key]
+
+
+def lookups_reading(forms: list[Form], target: Form) -> list[tuple[Form, dict, dict]]:
     """(form, relation field, lookup field) for lookups that copy fields of `target`'s records."""
     out = []
-    for form in session.scalars(sa.select(Form).where(Form.app_id == target.app_id)):
+    for form in forms:
         rels = {f["key"]: f for f in form.definition["fields"]
                 if f["type"] == "relation" and f.get("target") == target.key}
         for f in form.definition["fields"]:
@@ -87,3 +92,39 @@ def pointing_records(session: Session, form: Form, relation: dict, record_id: st
     return list(session.scalars(sa.select(Record).where(
         Record.form_id == form.id,
         points_at(relation["key"], record_id, relation.get("multiple", False), dialect))))
+
+
+def _grouped_relation(source_key: str, multiple: bool, dialect: str):
+    """(the FROM item that yields one row per (source record, target id), the target id column)."""
+    key = source_key
+    if not multiple:
+        return None, field_text(key, dialect)
+    if dialect == "postgresql":
+        # A null or scalar relation value would make jsonb_array_elements_text raise.
+        items = sa.func.jsonb_array_elements_text(sa.literal_column(
+            f"(CASE WHEN jsonb_typeof(records.data -> '{key}') = 'array' "
+            f"THEN records.data -> '{key}' ELSE '[]'::jsonb END)")).table_valued("value")
+    else:
+        items = sa.func.json_each(Record.data, f"$.{key}").table_valued("value")
+    return items, items.c.value
+
+
+def aggregate_many(session: Session, rollup: dict, source: Form, target_ids: list[str],
+                   filter_clause=None) -> dict[str, object]:
+    """The rollup value of many target records in one grouped SQL aggregate; targets without
+    source records get the empty value."""
+    dialect = session.get_bind().dialect.name
+    via = next(f for f in source.definition["fields"] if f["key"] == rollup["via"])
+    agg, numeric, column = _aggregate_column(rollup, source, dialect)
+    items, target = _grouped_relation(checked(rollup["via"]), via.get("multiple", False), dialect)
+    stmt = sa.select(target, column).select_from(Record)
+    if items is not None:
+        stmt = stmt.join(items, sa.true())
+    stmt = stmt.where(Record.form_id == source.id).group_by(target)
+    if filter_clause is not None:
+        stmt = stmt.where(filter_clause)
+    found: dict[str, object] = {}
+    for start in range(0, len(target_ids), IN_CHUNK):
+        chunk = target_ids[start:start + IN_CHUNK]
+        found.update(session.execute(stmt.where(target.in_(chunk))).all())
+    return {target_id: _value(agg, numeric, found.get(target_id)) for target_id in target_ids}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from app.models import Record
 
@@ -81,3 +82,16 @@ def row_points_at(subform: str, key: str, record_id: str, dialect: str):
     return sa.text(f"EXISTS (SELECT 1 FROM json_each(records.data, '$.{subform}') AS row_, "
                    f"json_each(row_.value, '$.{key}') AS id_ WHERE id_.value = :row_target)"
                    ).bindparams(row_target=record_id)
+
+
+def points_at_any(key: str, record_ids: list[str], multiple: bool, dialect: str):
+    """A relation field `key` points at one of record_ids."""
+    key = checked(key)
+    if not multiple:
+        return field_text(key, dialect).in_(record_ids)
+    if dialect == "postgresql":
+        return sa.literal_column(f"(records.data -> '{key}')").op("?|")(
+            sa.cast(sa.literal(list(record_ids), postgresql.ARRAY(sa.Text)),
+                    postgresql.ARRAY(sa.Text)))
+    each = sa.func.json_each(Record.data, f"$.{key}").table_valued("value")
+    return sa.exists(sa.select(1).select_from(each).where(each.c.value.in_(record_ids)))

@@ -77,3 +77,46 @@ def test_rules_check_and_evaluate(api, make_form):
     bad = api.post("/api/v1/rules/check", json={"expression": "n +", "form_id": form["id"]}).json
     assert bad["ok"] is False and bad["errors"][0]["offset"] >= 0
     assert api.post("/api/v1/rules/evaluate", json={"expression": "n * 2", "data": {"n": 4}}).json == {"value": 8}
+
+
+def test_bulk_refreshes_every_customer_with_one_grouped_aggregate_per_rollup(api, make_form):
+    customer, order = _forms(make_form, api)
+    made = api.post(f"/api/v1/forms/{customer['id']}/records/bulk", json={"records": [
+        {"data": {"name": f"c{i}"}} for i in range(5)]}).json["ids"]
+    r = api.post(f"/api/v1/forms/{order['id']}/records/bulk", json={"records": [
+        {"data": {"customer": made[i % 4], "amount": 10 * (i + 1),
+                  "status": "paid" if i % 2 else "open"}} for i in range(8)]})
+    assert r.status_code == 201, r.json
+    got = [api.get(f"/api/v1/records/{c}").json["data"] for c in made]
+    assert [(g["orders"], g["spent"], g["vip"]) for g in got] == [
+        (2, 0, False), (2, 20 + 60, False), (2, 0, False), (2, 40 + 80, True), (0, 0, False)]
+    api.patch(f"/api/v1/records/{made[1]}", json={"data": {"name": "Bea"}})
+    names = {o["data"]["customer"]: o["data"]["customer_name"]
+             for o in api.get(f"/api/v1/forms/{order['id']}/records?limit=50").json["items"]}
+    assert names[made[1]] == "Bea" and names[made[0]] == "c0"
+
+
+def test_multiple_relation_rollup_counts_each_linked_record(api, make_form):
+    make_form([{"key": "name", "type": "text"}], key="tag")
+    post = make_form([{"key": "tags", "type": "relation", "target": "tag", "multiple": True},
+                      {"key": "tag_names", "type": "lookup", "via": "tags", "field": "name"},
+                      {"key": "likes", "type": "number"}], key="post")
+    forms = api.get(f"/api/v1/apps/{post['app_id']}/forms").json["items"]
+    tag = next(f for f in forms if f["key"] == "tag")
+    r = api.put(f"/api/v1/forms/{tag['id']}", json={"key": "tag", "name": "T", "fields": [
+        {"key": "name", "type": "text"},
+        {"key": "posts", "type": "rollup", "source": "post", "via": "tags", "agg": "count"},
+        {"key": "likes", "type": "rollup", "source": "post", "via": "tags", "agg": "sum",
+         "field": "likes"}]})
+    assert r.status_code == 200, r.json
+    a, b, c = api.post(f"/api/v1/forms/{tag['id']}/records/bulk", json={"records": [
+        {"data": {"name": n}} for n in "abc"]}).json["ids"]
+    r = api.post(f"/api/v1/forms/{post['id']}/records/bulk", json={"records": [
+        {"data": {"tags": [a, b], "likes": 3}}, {"data": {"tags": [b], "likes": 4}},
+        {"data": {"likes": 5}}]})
+    assert r.status_code == 201, r.json
+    got = {t: api.get(f"/api/v1/records/{t}").json["data"] for t in (a, b, c)}
+    assert [(got[t]["posts"], got[t]["likes"]) for t in (a, b, c)] == [(1, 3), (2, 7), (0, 0)]
+    api.patch(f"/api/v1/records/{b}", json={"data": {"name": "B"}})
+    first = api.get(f"/api/v1/records/{r.json['ids'][0]}").json["data"]
+    assert first["tag_names"] == ["a", "B"]

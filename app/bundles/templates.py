@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 from flask import current_app
@@ -63,7 +64,13 @@ def _demo_module(key: str):
     path = _library() / key / "demo.py"
     spec = importlib.util.spec_from_file_location(f"formloom_template_demo_{key}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # dataclasses (and pickling) look the module up in sys.modules while it executes
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(spec.name, None)
+        raise
     return module
 
 

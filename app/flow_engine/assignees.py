@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.form_engine import app_roles
 from app.models import Membership, Task, UserDepartment
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 64}
@@ -32,25 +33,25 @@ def _as_list(value) -> list:
 
 
 def resolve(session: Session, workspace_id: str, spec, record: dict | None, *,
-            flow_node: str | None = None) -> list[str]:
-    """User ids for an assignee object or a list of them, de-duplicated in order."""
+            flow_node: str | None = None, app_id: str | None = None) -> list[str]:
+    """User ids for an assignee object or a list of them, de-duplicated in order.
+    {"role": key} names an app role of the flow's app or a workspace role."""
     result: list[str] = []
     for item in _as_list(spec):
-        for user_id in _resolve_one(session, workspace_id, item, record or {}, flow_node):
+        for user_id in _resolve_one(session, workspace_id, item, record or {}, flow_node, app_id):
             if user_id not in result:
                 result.append(user_id)
     return result
 
 
-def _resolve_one(session, workspace_id, spec: dict, record: dict, flow_node) -> list[str]:
+def _resolve_one(session, workspace_id, spec: dict, record: dict, flow_node, app_id=None
+                 ) -> list[str]:
     if "user" in spec:
         return _members(session, workspace_id, [spec["user"]])
     if "users" in spec:
         return _members(session, workspace_id, spec["users"])
     if "role" in spec:
-        return list(session.scalars(sa.select(Membership.user_id).where(
-            Membership.workspace_id == workspace_id, Membership.role == spec["role"])
-            .order_by(Membership.user_id)))
+        return app_roles.assignees_for_role(session, workspace_id, app_id, spec["role"])
     if "department" in spec:
         return list(session.scalars(sa.select(UserDepartment.user_id).where(
             UserDepartment.workspace_id == workspace_id,
@@ -65,7 +66,7 @@ def _resolve_one(session, workspace_id, spec: dict, record: dict, flow_node) -> 
         return _members(session, workspace_id, list(managers))
     if "round_robin" in spec:
         pool = _resolve_one(session, workspace_id, {"role": spec["round_robin"]["role"]}, record,
-                            flow_node)
+                            flow_node, app_id)
         if not pool:
             return []
         # The next member after the one who got this node's previous task.

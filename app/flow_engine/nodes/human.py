@@ -43,7 +43,7 @@ class CreateTask(NodeType):
         if ctx.woken:
             return Outcome(output={**(ctx.state.get("result") or {})})
         users = assignees.resolve(ctx.session, ctx.workspace_id, ctx.node["assignee"],
-                                  ctx.data.get("record"), flow_node=ctx.node["id"])
+                                  ctx.data.get("record"), flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
         tasks = create_tasks(ctx, users, kind="task", title=ctx.render(ctx.node["title"]),
                              due=ctx.node.get("due"), remind=ctx.node.get("remind"),
                              details={"description": ctx.render(ctx.node.get("description", ""))})
@@ -54,7 +54,7 @@ class CreateTask(NodeType):
 
     def describe(self, ctx: NodeContext) -> Outcome:
         users = assignees.resolve(ctx.session, ctx.workspace_id, ctx.node["assignee"],
-                                  ctx.data.get("record"), flow_node=ctx.node["id"])
+                                  ctx.data.get("record"), flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
         return Outcome(output={"would": "create a task", "title": ctx.render(ctx.node["title"]),
                                "assignees": users})
 
@@ -121,14 +121,14 @@ class Approval(NodeType):
                                                     **decision})
             return Outcome(branch=decision["outcome"], output={**decision})
         users = assignees.resolve(ctx.session, ctx.workspace_id, ctx.node["assignees"],
-                                  ctx.data.get("record"), flow_node=ctx.node["id"])
+                                  ctx.data.get("record"), flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
         title = ctx.render(ctx.node["title"])
         tasks = create_tasks(ctx, users, kind="approval", title=title,
                              details={"mode": ctx.node.get("mode", "any"),
                                       "fields": ctx.node.get("fields", {})})
         if ctx.node.get("cc"):
             cc_users = assignees.resolve(ctx.session, ctx.workspace_id, ctx.node["cc"],
-                                         ctx.data.get("record"), flow_node=ctx.node["id"])
+                                         ctx.data.get("record"), flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
             create_tasks(ctx, cc_users, kind="cc", title=title, details={}, status="done")
         if not tasks:
             return Outcome(branch="reject", output={"outcome": "reject", "reason": "no approver"})
@@ -139,6 +139,6 @@ class Approval(NodeType):
 
     def describe(self, ctx: NodeContext) -> Outcome:
         users = assignees.resolve(ctx.session, ctx.workspace_id, ctx.node["assignees"],
-                                  ctx.data.get("record"), flow_node=ctx.node["id"])
+                                  ctx.data.get("record"), flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
         return Outcome(branch="approve", output={"would": "ask for approval", "approvers": users,
                                                  "mode": ctx.node.get("mode", "any")})

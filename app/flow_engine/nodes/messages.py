@@ -74,7 +74,7 @@ class SendMessage(NodeType):
         if isinstance(to, str):
             return [(r.strip(), None) for r in ctx.render(to).split(",") if r.strip()]
         user_ids = assignees.resolve(ctx.session, ctx.workspace_id, to, ctx.data.get("record"),
-                                     flow_node=ctx.node["id"])
+                                     flow_node=ctx.node["id"], app_id=ctx.flow.app_id)
         column = User.id if channel == "inapp" else User.email if channel == "email" else User.phone
         rows = {u: (address, lang) for u, address, lang in ctx.session.execute(
             sa.select(User.id, column, User.language).where(User.id.in_(user_ids)))}

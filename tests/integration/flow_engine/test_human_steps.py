@@ -88,3 +88,25 @@ def test_create_task_assigns_the_record_owner_and_notifies(world, worker):
     world.api.post(f"/api/v1/tasks/{task['id']}/complete", json={"outcome": "done"})
     worker()
     assert world.record(rid)["lifecycle"] == "called"
+
+
+def test_role_assignees_resolve_app_roles_of_the_flows_app(world, worker, make_client):
+    from app.extensions import unit_of_work
+    from app.models import Membership
+
+    staff = make_client()
+    with unit_of_work() as s:
+        s.add(Membership(workspace_id=world.ws, user_id=staff.user["id"], role="member"))
+    r = world.api.post(f"/api/v1/apps/{world.app_id}/roles",
+                       json={"key": "service", "name": "客服", "base_role": "member"})
+    assert r.status_code == 201, r.json
+    assert world.api.put(f"/api/v1/apps/{world.app_id}/roles/service/members",
+                         json={"user_ids": [staff.user["id"]]}).status_code == 200
+    world.flow({"type": "record.created", "form": "customer"},
+               [{"id": "t", "type": "create_task", "title": "Call {{record.name}}",
+                 "assignee": {"round_robin": {"role": "service"}}}],
+               [{"from": "trigger", "to": "t"}])
+    world.create({"name": "Dee"})
+    worker()
+    open_tasks = world.api.get("/api/v1/tasks?status=open").json["items"]
+    assert [t["assignee_id"] for t in open_tasks] == [staff.user["id"]]

@@ -15,6 +15,7 @@ from app.i18n import _, render
 from app.models import App, Dashboard, Form
 from app.models.scope import get_scoped, scoped
 from app.report_engine import access, hot_fields
+from app.report_engine.fields import SYSTEM_FIELDS
 from app.report_engine.filters import check_filter
 from app.report_engine.run import run_report
 from app.report_engine.spec import check_spec, schema_errors
@@ -39,13 +40,14 @@ def _check(session: Session, actor: Actor, app_id: str, definition: dict) -> dic
         source = check_spec(session, system, query, app_id=app_id, prefix=f"/widgets/{i}/query")
         keys = used.setdefault(source.form.key, set())
         for d in query.get("dimensions", []) + query.get("rows", []) + query.get("columns", []):
-            if "." not in d["field"]:  # a subform column is read from its rows, not indexed
+            if _in_data(source.fields, d["field"]):
                 keys.add(d["field"])
         for k in ("customer", "date", "field"):
-            if isinstance(query.get(k), str):
+            if isinstance(query.get(k), str) and _in_data(source.fields, query[k]):
                 keys.add(query[k])
         if query.get("filter"):
-            keys.update(f for f in check_filter(query["filter"], source.fields, "/filter") if "." not in f)
+            read = check_filter(query["filter"], source.fields, "/filter")
+            keys.update(f for f in read if _in_data(source.fields, f))
     for f in definition.get("filters", []):
         for form_key, keys in used.items():
             field_key = (f.get("fields") or {}).get(form_key, f["field"])
@@ -53,6 +55,12 @@ def _check(session: Session, actor: Actor, app_id: str, definition: dict) -> dic
             if form and any(x.get("key") == field_key for x in form.definition.get("fields", [])):
                 keys.add(field_key)
     return {k: sorted(v) for k, v in used.items()}
+
+
+def _in_data(fields: dict, key: str) -> bool:
+    """Whether `key` is a top-level `data` key: subform columns are read from their rows and
+    system fields from records columns, so neither is worth planner help."""
+    return "." not in key and key in fields and not fields[key].column
 
 
 def list_dashboards(actor: Actor, app_id: str) -> sa.Select:
@@ -172,7 +180,7 @@ def _widget_fields(session, actor, app_id, widget) -> tuple[str, set[str]]:
         Form.app_id == app_id, sa.or_(Form.key == widget["query"]["source"], Form.id == widget["query"]["source"])))
     if form is None:
         return "", set()
-    return form.key, {f["key"] for f in form.definition.get("fields", []) if "key" in f}
+    return form.key, {f["key"] for f in form.definition.get("fields", []) if "key" in f} | set(SYSTEM_FIELDS)
 
 
 def widget_filters(session, actor, dashboard: Dashboard, widget: dict, filters: dict) -> list[str]:

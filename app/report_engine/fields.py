@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
+from app.i18n import _
 from app.models import Record
+from app.rule_engine import sql as rule_sql
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -26,6 +30,7 @@ class FieldInfo:
     value_type: str     # number, text, date, datetime, boolean, array, relation, object
     definition: dict
     parent: str | None = None   # the subform holding it: key "items.category", parent "items"
+    column: str | None = None   # a system field: the records table column it reads
 
     @property
     def own_key(self) -> str:
@@ -75,6 +80,49 @@ def field_map(definition: dict) -> dict[str, FieldInfo]:
     return out
 
 
+# Record columns every form can report on as if they were its fields (a form's own field with the
+# same key wins): key -> (records column, field definition).
+SYSTEM_FIELDS = {
+    "created_at": ("created_at", {"type": "datetime", "label": _("Created at", "创建时间")}),
+    "updated_at": ("updated_at", {"type": "datetime", "label": _("Updated at", "更新时间")}),
+    "created_by": ("created_by", {"type": "user", "label": _("Created by", "创建人")}),
+    "record_id": ("id", {"type": "text", "label": _("Record ID", "记录 ID")}),
+}
+
+
+def system_fields(taken) -> dict[str, FieldInfo]:
+    """The system fields whose keys are not in `taken` (the form's own field keys)."""
+    return {key: FieldInfo(key, d["type"], value_type_of(d), d, column=column)
+            for key, (column, d) in SYSTEM_FIELDS.items() if key not in taken}
+
+
+class iso_utc_text(FunctionElement):
+    """A datetime column as the text the form engine stores date-times in ('YYYY-MM-DDTHH:MM:SSZ',
+    UTC, whole seconds), so system date-times compare, sort and bucket like stored fields."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "iso_utc_text"
+
+
+@compiles(iso_utc_text)
+def _iso_utc_text_sqlite(element, compiler, **kw):
+    # SQLite keeps naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (app.models.base.UTCDateTime).
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(iso_utc_text, "postgresql")
+def _iso_utc_text_pg(element, compiler, **kw):
+    return (f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+
+
+def column_text(info: FieldInfo) -> sa.ColumnElement:
+    """A system field as text, read from its records column."""
+    column = Record.__table__.c[info.column]
+    return iso_utc_text(column) if info.value_type == "datetime" else column
+
+
 def _key_literal(key: str) -> sa.ColumnElement:
     # Keys are checked against KEY, so they are safe to inline; a literal (not a bound parameter)
     # lets PostgreSQL match expression indexes and statistics on `data ->> 'key'`.
@@ -84,11 +132,16 @@ def _key_literal(key: str) -> sa.ColumnElement:
 
 
 def json_text(dialect: str, key: str, data=None) -> sa.ColumnElement:
-    """The field as text (strings, dates, ISO datetimes, ids)."""
-    data = Record.data if data is None else data
-    if dialect == "postgresql":
-        return data.op("->>", return_type=sa.String)(_key_literal(key))
-    return sa.func.json_extract(data, sa.literal_column(f"'$.{key}'"), type_=sa.String)
+    """The field as text (strings, dates, ISO datetimes, ids): the rule engine's `field_text`, so
+    group-bys read exactly what filters, indexes and planner statistics read."""
+    return rule_sql.field_text(Record.data if data is None else data, key)
+
+
+def text_of(dialect: str, info: FieldInfo, data=None) -> sa.ColumnElement:
+    """A field as text, from its records column (system fields) or from `data`."""
+    if info.column and data is None:
+        return column_text(info)
+    return json_text(dialect, info.own_key, data)
 
 
 def json_raw(dialect: str, key: str, data=None) -> sa.ColumnElement:
@@ -103,12 +156,13 @@ def typed(dialect: str, info: FieldInfo, data=None) -> sa.ColumnElement:
     """The field cast to its SQL type: numbers as double precision, booleans as 0/1, dates and
     datetimes as their ISO text (which sorts and compares correctly). On PostgreSQL the cast goes
     through `->>` because casting a JSON null (`'null'::jsonb`) to a number is an error."""
+    text = text_of(dialect, info, data)
     if info.value_type == "number":
         if dialect == "postgresql":
-            return sa.cast(json_text(dialect, info.own_key, data), postgresql.DOUBLE_PRECISION)
-        return sa.cast(json_text(dialect, info.own_key, data), sa.Float)
+            return sa.cast(text, postgresql.DOUBLE_PRECISION)
+        return sa.cast(text, sa.Float)
     if info.value_type == "boolean":
         if dialect == "postgresql":
-            return sa.cast(sa.cast(json_text(dialect, info.own_key, data), sa.Boolean), sa.Integer)
-        return sa.type_coerce(json_text(dialect, info.own_key, data), sa.Integer)
-    return json_text(dialect, info.own_key, data)
+            return sa.cast(sa.cast(text, sa.Boolean), sa.Integer)
+        return sa.type_coerce(text, sa.Integer)
+    return text

@@ -3,11 +3,13 @@ with no SQL form is refused, since reports never filter in Python."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 
 from app.errors import ValidationFailed
 from app.i18n import _
 from app.report_engine import fields as F
 from app.rule_engine import EvalEnv, check, to_sql
+from app.rule_engine import sql as rule_sql
 
 
 def rule_schema(fieldmap: dict[str, F.FieldInfo]) -> dict:
@@ -33,7 +35,22 @@ def filter_clause(expression: str, fieldmap: dict[str, F.FieldInfo], tz: str,
                     F.Record.data if data is None else data, env=EvalEnv(tz=tz))
     if clause is None:
         raise _not_pushable(expression)
-    return clause
+    return _system_columns(clause, fieldmap)
+
+
+def _system_columns(clause: sa.ColumnElement, fieldmap: dict[str, F.FieldInfo]) -> sa.ColumnElement:
+    """The rule engine reads every field as `data`'s JSON text; system fields (created_at, ...)
+    live in records columns, so their reads are swapped for the columns' text in the same format."""
+    system = {k: f for k, f in fieldmap.items() if f.column}
+    if not system:
+        return clause
+
+    def swap(element, **_kw):
+        if isinstance(element, rule_sql.json_text) and element.key in system:
+            return F.column_text(system[element.key])
+        return None
+
+    return visitors.replacement_traverse(clause, {}, swap)
 
 
 def _not_pushable(expression: str) -> ValidationFailed:

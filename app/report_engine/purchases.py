@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app import clock
-from app.report_engine import fields as F
 from app.report_engine.sources import RecordsQuery
 
 
@@ -25,7 +24,7 @@ def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
     """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field; left out
     with `amounts=False`), and dim when the spec has a dimension; purchases after `as_of` are
     left out."""
-    customer = F.json_text(rq.dialect, spec["customer"])
+    customer = rq.text(spec["customer"])
     day = rq.day(spec["date"])
     cols = [customer.label("cust"), day.label("day")]
     if amounts:
@@ -46,7 +45,7 @@ def _on_or_before(rq: RecordsQuery, key: str, as_of: str) -> sa.ColumnElement:
     """Stored value's local day <= as_of, as a comparison of the stored ISO text (dates as
     'YYYY-MM-DD', date-times as UTC 'YYYY-MM-DDTHH:MM:SSZ', the form engine's storage): no
     per-row time-zone conversion, and it also drops blanks."""
-    text = F.json_text(rq.dialect, key)
+    text = rq.text(key)
     if rq.dialect == "postgresql":
         text = text.collate("C")
     next_day = parse_day(as_of) + dt.timedelta(days=1)

@@ -6,6 +6,7 @@ import time
 from sqlalchemy.orm import Session
 
 from app.auth.actor import Actor
+from app.i18n import render
 from app.report_engine import cache
 from app.report_engine.compile import compile_table
 from app.report_engine.results import plain_row
@@ -60,7 +61,8 @@ def compute(session: Session, actor: Actor, source, spec: dict, extra_filters, l
             rows.append(values)
         else:
             subtotals.append(values)
-    result = {"columns": [c.to_dict() for c in compiled.columns], "rows": rows}
+    # System fields' default labels are bilingual.
+    result = {"columns": render([c.to_dict() for c in compiled.columns], lang), "rows": rows}
     if compiled.has_totals:
         result["totals"] = totals
     if compiled.has_subtotals:

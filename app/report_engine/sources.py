@@ -41,13 +41,17 @@ class RecordsQuery:
         return F.typed(self.dialect, self.source.field(key))
 
     def text(self, key: str) -> sa.ColumnElement:
-        return F.json_text(self.dialect, key)
+        return F.text_of(self.dialect, self.source.field(key))
 
     def day(self, key: str) -> sa.ColumnElement:
         """The local calendar day ('YYYY-MM-DD') of a date or datetime field."""
         info = self.source.field(key)
-        return timebuckets.local_day(self.dialect, F.json_text(self.dialect, key), info.value_type,
-                                     self.source.tz)
+        if info.column and self.dialect == "postgresql":
+            # A real timestamptz column: converted directly, without a round trip through text.
+            value = getattr(Record.__table__.c, info.column)
+        else:
+            value = self.text(key)
+        return timebuckets.local_day(self.dialect, value, info.value_type, self.source.tz)
 
     def dimension(self, dim: dict) -> tuple[sa.ColumnElement, str]:
         """(expression, column type) of one dimension; joins what it needs."""

@@ -17,7 +17,7 @@ from app.i18n import _
 from app.models import Form, Workspace
 from app.models.scope import scoped
 from app.report_engine import access, filters
-from app.report_engine.fields import FieldInfo, field_map
+from app.report_engine.fields import FieldInfo, field_map, system_fields
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 NUMERIC_AGGS = {"sum", "avg", "median"}
@@ -83,7 +83,9 @@ def resolve_form(session: Session, workspace_id: str, source: str, app_id: str |
 def load_source(session: Session, actor: Actor, form: Form) -> Source:
     ws = session.get(Workspace, actor.workspace_id)
     visible = access.visible_fields(actor, form)
-    fields = {k: f for k, f in field_map(form.definition).items() if k.split(".")[0] in visible}
+    own = field_map(form.definition)
+    fields = {k: f for k, f in own.items() if k.split(".")[0] in visible}
+    fields.update(system_fields(own))
     return Source(form=form, fields=fields, tz=(ws.timezone if ws else None) or "UTC")
 
 

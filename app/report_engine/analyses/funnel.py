@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from app.errors import ValidationFailed
 from app.i18n import _
-from app.report_engine import fields as F
 from app.report_engine.analyses import analysis
 from app.report_engine.purchases import purchase_days, rate
 from app.report_engine.sources import RecordsQuery
@@ -16,7 +15,7 @@ from app.report_engine.spec import load_source, resolve_form
 
 
 def _stage_counts(session, rq, spec) -> list[tuple[str, int]]:
-    value = F.json_text(rq.dialect, spec["field"])
+    value = rq.text(spec["field"])
     stages = spec["stages"]
     cumulative = spec.get("cumulative", True)
     counts = [sa.func.count(sa.case((value.in_(stages[i:] if cumulative else [stage]), 1)))

@@ -212,9 +212,22 @@ def _check_form_level(definition, top, schema, errors) -> None:
                 if key not in top:
                     errors.error(f"/permissions/{role}/{kind}/{j}", _("No field '{k}'",
                                                                        "没有字段“{k}”", k=key))
+    _check_scope_fields(definition, top, errors)
     for j, key in enumerate(definition.get("settings", {}).get("public", {}).get("fields", [])):
         if key not in top:
             errors.error(f"/settings/public/fields/{j}", _("No field '{k}'", "没有字段“{k}”", k=key))
+
+
+def _check_scope_fields(definition, top, errors) -> None:
+    """A department data scope may read a department field of the form instead of the record's
+    creator department."""
+    places = [("/settings/scope_field", definition.get("settings", {}).get("scope_field"))] + [
+        (f"/permissions/{role}/scope_field", rules.get("scope_field"))
+        for role, rules in definition.get("permissions", {}).items()]
+    for path, key in places:
+        if key is not None and (top.get(key) or {}).get("type") != "department":
+            errors.error(path, _("'{k}' is not a department field of this form",
+                                 "“{k}”不是此表单的部门字段", k=key))
 
 
 def _check_permission_roles(definition, role_keys, errors) -> None:

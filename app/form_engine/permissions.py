@@ -10,6 +10,7 @@ from sqlalchemy.orm import object_session
 from app.auth.actor import Actor
 from app.errors import Forbidden
 from app.form_engine.app_roles import held_roles
+from app.form_engine.sqljson import field_text
 from app.i18n import _
 from app.models import Form, Record
 
@@ -28,40 +29,54 @@ class RoleRules:
     scope: str
     hidden: frozenset
     readonly: frozenset
+    # For scope "department": where a record's department is read, each a department field key
+    # of the form or None (the department of the record's creator); any one matching suffices.
+    department_sources: frozenset = frozenset({None})
 
 
 _FULL = RoleRules(ALL_OPERATIONS, "all", frozenset(), frozenset())
 _SCOPE_WIDTH = {"own": 0, "department": 1, "all": 2}
 
 
-def _entry_rules(entry: dict, operations_by_default) -> RoleRules:
+def _entry_rules(entry: dict, operations_by_default, form_scope_field: str | None) -> RoleRules:
     return RoleRules(frozenset(entry.get("operations", operations_by_default)),
                      entry.get("scope", "all"), frozenset(entry.get("hidden_fields", ())),
-                     frozenset(entry.get("readonly_fields", ())))
+                     frozenset(entry.get("readonly_fields", ())),
+                     frozenset({entry.get("scope_field", form_scope_field)}))
 
 
-def _workspace_role_rules(declared: dict, role: str) -> RoleRules:
+def _workspace_role_rules(definition: dict, role: str) -> RoleRules:
     if role in _UNRESTRICTED:
         return _FULL
+    declared = definition.get("permissions") or {}
     defaults = _DEFAULT_OPERATIONS.get(role, frozenset())
     if role not in declared:
         return RoleRules(defaults, "all", frozenset(), frozenset())
-    return _entry_rules(declared[role], defaults)
+    return _entry_rules(declared[role], defaults, _form_scope_field(definition))
 
 
-def _app_role_rules(declared: dict, key: str, base_role: str) -> RoleRules:
+def _app_role_rules(definition: dict, key: str, base_role: str) -> RoleRules:
     """An app role's own entry, else its base role's rules on this form."""
+    declared = definition.get("permissions") or {}
     if key in declared:
-        return _entry_rules(declared[key], _DEFAULT_OPERATIONS.get(base_role, frozenset()))
-    return _workspace_role_rules(declared, base_role)
+        return _entry_rules(declared[key], _DEFAULT_OPERATIONS.get(base_role, frozenset()),
+                            _form_scope_field(definition))
+    return _workspace_role_rules(definition, base_role)
+
+
+def _form_scope_field(definition: dict) -> str | None:
+    return (definition.get("settings") or {}).get("scope_field")
 
 
 def _union(rules: list[RoleRules]) -> RoleRules:
-    """What any of the roles may do: a field stays hidden or read-only only if it is so for all."""
-    return RoleRules(frozenset().union(*(r.operations for r in rules)),
-                     max((r.scope for r in rules), key=_SCOPE_WIDTH.__getitem__),
+    """What any of the roles may do: a field stays hidden or read-only only if it is so for all;
+    a department scope reaches the records any of the department-scoped roles reach."""
+    scope = max((r.scope for r in rules), key=_SCOPE_WIDTH.__getitem__)
+    return RoleRules(frozenset().union(*(r.operations for r in rules)), scope,
                      frozenset.intersection(*(r.hidden for r in rules)),
-                     frozenset.intersection(*(r.readonly for r in rules)))
+                     frozenset.intersection(*(r.readonly for r in rules)),
+                     frozenset().union(*(r.department_sources for r in rules
+                                         if r.scope == scope)))
 
 
 def _held_app_roles(actor: Actor, form: Form) -> dict[str, str]:
@@ -77,13 +92,14 @@ def rules_for(actor: Actor, form: Form) -> RoleRules:
     Otherwise the workspace role's entry, or its defaults."""
     if actor.role in _UNRESTRICTED:
         return _FULL
-    declared = form.definition.get("permissions") or {}
     held = _held_app_roles(actor, form)
     if not held:
-        return _workspace_role_rules(declared, actor.role)
-    merged = _union([_app_role_rules(declared, key, base) for key, base in sorted(held.items())])
+        return _workspace_role_rules(form.definition, actor.role)
+    merged = _union([_app_role_rules(form.definition, key, base)
+                     for key, base in sorted(held.items())])
     ceiling = _DEFAULT_OPERATIONS.get(actor.role, frozenset())
-    return RoleRules(merged.operations & ceiling, merged.scope, merged.hidden, merged.readonly)
+    return RoleRules(merged.operations & ceiling, merged.scope, merged.hidden, merged.readonly,
+                     merged.department_sources)
 
 
 _OPERATION_NAMES = {"view": ("view", "查看"), "create": ("create", "新增"), "edit": ("edit", "编辑"),
@@ -103,22 +119,29 @@ def require(actor: Actor, form: Form, operation: str) -> RoleRules:
 
 def scope_clause(actor: Actor, form: Form):
     """A clause limiting Record rows to the actor's data scope on this form."""
-    scope = rules_for(actor, form).scope
-    if scope == "own":
+    rules = rules_for(actor, form)
+    if rules.scope == "own":
         return Record.owner_id == actor.user_id
-    if scope == "department":
+    if rules.scope == "department":
         if not actor.department_ids:
             return Record.owner_id == actor.user_id
-        return sa.or_(Record.department_id.in_(actor.department_ids), Record.owner_id == actor.user_id)
+        dialect = object_session(form).get_bind().dialect.name
+        departments = list(actor.department_ids)
+        return sa.or_(Record.owner_id == actor.user_id, *(
+            Record.department_id.in_(departments) if source is None
+            else field_text(source, dialect).in_(departments)
+            for source in sorted(rules.department_sources, key=str)))
     return sa.true()
 
 
 def in_scope(actor: Actor, form: Form, record: Record) -> bool:
-    scope = rules_for(actor, form).scope
-    if scope == "own":
+    rules = rules_for(actor, form)
+    if rules.scope == "own":
         return record.owner_id == actor.user_id
-    if scope == "department":
-        return record.owner_id == actor.user_id or record.department_id in actor.department_ids
+    if rules.scope == "department":
+        return record.owner_id == actor.user_id or any(
+            (record.department_id if source is None else (record.data or {}).get(source))
+            in actor.department_ids for source in rules.department_sources)
     return True
 
 

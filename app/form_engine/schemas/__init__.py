@@ -40,6 +40,7 @@ def _permission_schema() -> dict:
             "properties": {"operations": {"type": "array", "uniqueItems": True,
                                           "items": {"enum": OPERATIONS}},
                            "scope": {"enum": ["own", "department", "all"]},
+                           "scope_field": KEY_SCHEMA,
                            "hidden_fields": key_list, "readonly_fields": key_list}}
 
 
@@ -82,7 +83,8 @@ def definition_schema() -> dict:
                     "fields": {"type": "array", "items": KEY_SCHEMA, "uniqueItems": True},
                     "title": LABEL_SCHEMA, "success_message": LABEL_SCHEMA}},
                 "edit_after_submit": {"type": "boolean"},
-                "data_log": {"type": "boolean"}}},
+                "data_log": {"type": "boolean"},
+                "scope_field": KEY_SCHEMA}},
             "ui": {"type": "object"},
         },
         "$defs": defs,

@@ -16,11 +16,11 @@ from app.api.routing import current_actor, endpoint
 from app.auth.roles import Role
 from app.errors import BadRequest
 from app.extensions import unit_of_work
-from app.services.apps import get_app
 from app.i18n import _, render
-from app.models import Dashboard, Form
+from app.models import Dashboard, Form, Record
 from app.report_engine import dashboards
 from app.report_engine.run import run_report
+from app.services.apps import get_app
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 
@@ -162,8 +162,12 @@ def drill_down(dashboard_id, widget_id, query):
         target = dashboards.drill_filter(s, actor, dashboard_id, widget_id,
                                          _json_param(query["point"], "point"),
                                          _json_param(query["filters"], "filters"))
-        page = records.query(s, actor, target["form_id"], filter=target["filter"],
-                             limit=query["limit"], cursor=query["cursor"])
+        stmt = dashboards.system_field_records(s, actor, target["form_id"], target["filter"])
+        if stmt is None:
+            page = records.query(s, actor, target["form_id"], filter=target["filter"],
+                                 limit=query["limit"], cursor=query["cursor"])
+        else:
+            page = paginate(s, stmt, Record.id, query["limit"], query["cursor"])
         items = page["items"]
         if items and not isinstance(items[0], dict):
             form = s.get(Form, target["form_id"])

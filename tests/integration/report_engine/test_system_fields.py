@@ -143,3 +143,42 @@ def test_dashboard_filter_drill_and_hot_fields(crm, stamped, run):
         [[expected["2024-05"]]]
     with unit_of_work() as s:
         assert dashboards.index_hints(s, crm.forms["order"]) == []
+
+
+def test_drill_down_api_on_system_fields(api):
+    import json
+
+    from tests.integration.report_engine.test_reports_api import setup_app
+
+    app_id, forms, _orders = setup_app(api)
+    start = dt.datetime(2025, 1, 1, tzinfo=UTC)
+    with unit_of_work() as s:
+        ids = s.scalars(sa.select(Record.id).where(Record.form_id == forms["order"]).order_by(Record.id)).all()
+        stamps = {rid: start + dt.timedelta(hours=13 * i) for i, rid in enumerate(ids)}
+        for rid, at in stamps.items():
+            s.execute(sa.update(Record).where(Record.id == rid).values(created_at=at))
+    definition = {"key": "made", "name": {"en": "Made"},
+                  "filters": [{"key": "period", "type": "date_range", "field": "created_at"}],
+                  "widgets": [{"id": "by_day", "chart": "bar", "query": {
+                      "source": "order", "dimensions": [{"field": "created_at", "bucket": "day"}],
+                      "measures": [{"agg": "count", "as": "n"}]}}]}
+    r = api.post(f"/api/v1/apps/{app_id}/dashboards", json=definition)
+    assert r.status_code == 201, r.json
+    dash_id = r.json["id"]
+    filters = json.dumps({"period": {"from": "2025-01-03", "to": "2025-01-10"}})
+    data = api.get(f"/api/v1/dashboards/{dash_id}/data?filters={filters}").json["widgets"]["by_day"]
+    days = Counter(local(at).isoformat() for at in stamps.values()
+                   if dt.date(2025, 1, 3) <= local(at) <= dt.date(2025, 1, 10))
+    assert {row[0]: row[1] for row in data["rows"]} == days
+    point = json.dumps({"created_at": "2025-01-05"})
+    got, cursor = [], None
+    while True:
+        url = f"/api/v1/dashboards/{dash_id}/widgets/by_day/drill?point={point}&filters={filters}&limit=2"
+        drill = api.get(url + (f"&cursor={cursor}" if cursor else ""))
+        assert drill.status_code == 200, drill.json
+        got += [item["id"] for item in drill.json["items"]]
+        cursor = drill.json["next_cursor"]
+        if not cursor:
+            break
+    assert got == sorted(rid for rid, at in stamps.items() if local(at) == dt.date(2025, 1, 5))
+    assert len(got) == days["2025-01-05"] > 0

@@ -1,5 +1,6 @@
 """Rebuilding derived values (lookups, rollups, formulas) from scratch: after a definition change
-adds or alters them, and from `formloom recompute`. Aggregates run in SQL per record."""
+adds or alters them, and from `formloom recompute`. Each rollup is one grouped SQL aggregate per
+chunk of records."""
 from __future__ import annotations
 
 import copy
@@ -41,17 +42,20 @@ def recompute_form(session: Session, form: Form) -> int:
         if not batch:
             return changed
         targets = links.load_targets(session, form, cf, [r.data for r in batch])
+        ids = [r.id for r in batch]
+        aggregates = {}
+        for f in cf.rollups:
+            source, clause = sources[f["key"]]
+            if source is None:
+                continue
+            if f.get("filter") and clause is None:
+                aggregates[f["key"]] = {i: python_rollup(session, f, source, i) for i in ids}
+            else:
+                aggregates[f["key"]] = rollups.aggregate_many(session, f, source, ids, clause)
         for record in batch:
             data = copy.deepcopy(record.data)
             data.update(links.lookup_values(cf, data, targets))
-            for f in cf.rollups:
-                source, clause = sources[f["key"]]
-                if source is None:
-                    continue
-                if f.get("filter") and clause is None:
-                    data[f["key"]] = python_rollup(session, f, source, record.id)
-                else:
-                    data[f["key"]] = rollups.aggregate(session, f, source, record.id, clause)
+            data.update({key: values[record.id] for key, values in aggregates.items()})
             pipeline.compute_formulas(cf, data, env)
             if data != record.data:
                 record.data = data

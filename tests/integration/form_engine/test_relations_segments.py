@@ -120,3 +120,22 @@ def test_multiple_relation_rollup_counts_each_linked_record(api, make_form):
     api.patch(f"/api/v1/records/{b}", json={"data": {"name": "B"}})
     first = api.get(f"/api/v1/records/{r.json['ids'][0]}").json["data"]
     assert first["tag_names"] == ["a", "B"]
+
+
+def test_rollup_added_later_is_computed_for_existing_records(api, make_form):
+    make_form([{"key": "name", "type": "text"}], key="customer")
+    order = make_form([{"key": "customer", "type": "relation", "target": "customer"},
+                       {"key": "amount", "type": "number"}], key="order")
+    forms = api.get(f"/api/v1/apps/{order['app_id']}/forms").json["items"]
+    customer = next(f for f in forms if f["key"] == "customer")
+    ids = api.post(f"/api/v1/forms/{customer['id']}/records/bulk", json={"records": [
+        {"data": {"name": n}} for n in "abc"]}).json["ids"]
+    api.post(f"/api/v1/forms/{order['id']}/records/bulk", json={"records": [
+        {"data": {"customer": ids[i % 2], "amount": i + 1}} for i in range(5)]})
+    r = api.put(f"/api/v1/forms/{customer['id']}", json={"key": "customer", "name": "C", "fields": [
+        {"key": "name", "type": "text"},
+        {"key": "spent", "type": "rollup", "source": "order", "via": "customer", "agg": "sum",
+         "field": "amount"}]})
+    assert r.status_code == 200, r.json
+    spent = [api.get(f"/api/v1/records/{i}").json["data"]["spent"] for i in ids]
+    assert spent == [1 + 3 + 5, 2 + 4, 0]

@@ -53,7 +53,10 @@ DOM_CHECK = """
     }
     if (['IFRAME', 'OBJECT', 'EMBED', 'BASE', 'FRAME', 'FRAMESET', 'APPLET', 'PORTAL',
          'BGSOUND', 'ISINDEX'].includes(tag)) bad.push(tag);
-    if (tag === 'SCRIPT' && !(el.src && el.src.startsWith(location.origin + '/assets/'))) bad.push('SCRIPT');
+    // First-party scripts only: the built bundles and the public page's tiny data prefetcher.
+    const ours = el.src && (el.src.startsWith(location.origin + '/assets/')
+                            || el.src === location.origin + '/public-prefetch.js');
+    if (tag === 'SCRIPT' && !ours) bad.push('SCRIPT');
     if (tag === 'META' && el.httpEquiv) bad.push('META[http-equiv]');
     if (tag === 'LINK' && !(el.href || '').startsWith(location.origin)) bad.push('LINK');
   }

@@ -156,9 +156,9 @@ def split_branch(flow_id: str, record_id: str, node_id: str = "split") -> str:
 
 def customer_in(crm: Crm, flow_key: str, branch: str, phone: str, **data) -> str:
     """A new customer whose record falls in `branch` of the journey's split."""
-    for attempt in range(200):
-        rid = crm.customer(data.pop("name", "客户"), phone, **data) if attempt == 0 else \
-            crm.customer("客户", phone, **data)
+    name = data.pop("name", "客户")
+    for _attempt in range(200):
+        rid = crm.customer(name, phone, **data)
         if split_branch(crm.flows[flow_key], rid) == branch:
             return rid
         crm.delete(rid)

@@ -107,9 +107,12 @@ def start_session(user_id: str, workspace_id: str) -> str:
 
 def set_csrf_cookie(response) -> None:
     """Mirror the session's CSRF token into a script-readable cookie (double submit)."""
+    from flask import current_app
+
     token = session.get("csrf")
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        from flask import current_app
-
         response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
+    elif not token and CSRF_COOKIE in request.cookies and not request.path.startswith("/assets/"):
+        # The session ended (logout, expiry): the SPA reads this cookie to know it is signed in.
+        response.delete_cookie(CSRF_COOKIE, samesite="Lax")

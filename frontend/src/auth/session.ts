@@ -1,6 +1,6 @@
 // Current user and workspace (GET /me), login/signup/logout mutations.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, readCookie } from '../api/client';
 import type { Me, User, Workspace } from '../api/types';
 
 type MeResponse = Me | (User & { workspace?: Workspace; workspaces?: Workspace[] });
@@ -19,6 +19,9 @@ export function useMe() {
   return useQuery({
     queryKey: meKey,
     queryFn: async () => {
+      // The server sets the readable CSRF cookie with every session and clears it when the
+      // session ends: without it there is no one to ask about (and no 401 in the console).
+      if (!readCookie('formloom_csrf')) return null;
       try {
         return normaliseMe(await api.get<MeResponse>('/me'));
       } catch (err) {

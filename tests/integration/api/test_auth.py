@@ -117,3 +117,11 @@ def test_login_is_rate_limited_with_retry_after(make_client, app):
 def test_switching_workspace_needs_membership(api, other_api):
     r = api.post("/api/v1/auth/switch", json={"workspace_id": other_api.workspace["id"]})
     assert r.status_code == 404
+
+
+def test_logout_clears_the_readable_csrf_cookie(make_client):
+    c = make_client()
+    r = c.post("/api/v1/auth/logout")
+    assert r.status_code == 204
+    cleared = [h for h in r.headers.getlist("Set-Cookie") if h.startswith("formloom_csrf=")]
+    assert cleared and ("Max-Age=0" in cleared[0] or "expires=Thu, 01 Jan 1970" in cleared[0])

@@ -39,6 +39,8 @@ def test_build_a_form_fill_a_record_filter_and_export(server, page, screenshot_o
 
     page.get_by_test_id("create-app").click()
     page.get_by_label("App name").fill("Orders app")
+    # The key is derived from the name as the user types; on a busy machine that takes a moment.
+    expect(page.get_by_label("App key")).to_have_value("orders_app")
     page.get_by_role("button", name="Create", exact=True).click()
     page.get_by_test_id("create-form").click()
     expect(page.get_by_test_id("designer-canvas")).to_be_visible()

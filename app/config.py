@@ -72,10 +72,16 @@ def load_settings(overrides: dict | None = None) -> dict:
         "OUTBOUND_ALLOWLIST": [h for h in env.get("OUTBOUND_ALLOWLIST", "").split(",") if h],
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PUBLIC_SUBMIT_RATE_LIMIT": env.get("PUBLIC_SUBMIT_RATE_LIMIT", "30 per minute"),
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
+        "PUBLIC_LINK_MAX_AGE_DAYS": int_or_default(env.get("PUBLIC_LINK_MAX_AGE_DAYS"), 30),
+        "PUBLIC_MAX_UPLOAD_BYTES": int_or_default(env.get("PUBLIC_MAX_UPLOAD_BYTES"),
+                                                  10 * 1024 * 1024),
         "RATE_LIMITS_ENABLED": parse_boolean(env.get("RATE_LIMITS_ENABLED"), True),
         "TESTING": False,
     }
     settings.update(overrides)
+    # Public links (and PUBLIC_LINK() in messages) may live on another host than the app.
+    settings["PUBLIC_BASE_URL"] = settings["PUBLIC_BASE_URL"] or settings["BASE_URL"]
     if "SECRET_KEY" not in overrides:
         settings["SECRET_KEY"] = _secret_key(Path(settings["INSTANCE_PATH"]))
     settings["SESSION_COOKIE_HTTPONLY"] = True

@@ -293,7 +293,8 @@ def _link_out(link) -> dict:
     if link is None:  # never enabled: a state to show, not an error
         return {"url": None, "token": None, "enabled": False, "config": {}, "submissions": 0}
     path = "f" if link.kind == "form" else "q"
-    return {"url": f"{current_app.config['BASE_URL']}/{path}/{link.token}", "token": link.token,
+    return {"url": f"{current_app.config['PUBLIC_BASE_URL']}/{path}/{link.token}",
+            "token": link.token,
             "enabled": link.enabled, "config": link.config, "submissions": link.submissions}
 
 
@@ -386,18 +387,37 @@ def _public_body() -> dict:
     return body
 
 
+def _signing():
+    import datetime as dt
+
+    from flask import current_app
+
+    from app.form_engine.public import Signing
+
+    config = current_app.config
+    return Signing(secret=config["SECRET_KEY"],
+                   prefill_max_age=dt.timedelta(days=config["PUBLIC_LINK_MAX_AGE_DAYS"]))
+
+
 class PublicFormOut(Schema):
     form = fields.Dict()
     settings = fields.Dict()
+    prefill = fields.Dict()
+
+
+class PublicFormQuery(Schema):
+    prefill = fields.String(load_default=None, allow_none=True)
 
 
 @endpoint(bp, "GET", "/public/<token>", summary="A public form: its public fields and page "
-          "settings (no login)", out=PublicFormOut, auth=False)
-def public_form(token):
+          "settings; with ?prefill= (the p parameter of a PUBLIC_LINK() address) the prefilled "
+          "values it shows read-only (no login)", query=PublicFormQuery, out=PublicFormOut,
+          auth=False, responses={403: "Prefill altered or expired"})
+def public_form(token, query):
     from app.form_engine import public
 
     with unit_of_work() as s:
-        return public.describe(s, token)
+        return public.describe(s, token, signing=_signing(), prefill=query["prefill"])
 
 
 class PublicSubmitOut(Schema):
@@ -406,19 +426,56 @@ class PublicSubmitOut(Schema):
     redirect = fields.String(allow_none=True)
 
 
-@endpoint(bp, "POST", "/public/<token>/submit", summary="Submit a public form {data} (no login; "
-          "rate-limited per IP and per form; public fields only)", out=PublicSubmitOut,
-          status=201, auth=False, responses={413: "Too large", 429: "Rate limited"})
+@endpoint(bp, "POST", "/public/<token>/submit", summary="Submit a public form {data, prefill?} "
+          "(no login; rate-limited per IP and per form; public fields, signed upload references "
+          "in file fields, and the signed prefill)", out=PublicSubmitOut, status=201, auth=False,
+          responses={403: "Closed, or prefill altered or expired", 413: "Too large",
+                     429: "Rate limited"})
 def public_submit(token):
     from app.form_engine import public
 
     _public_limits(token, "submit")
     body = _public_body()
-    data = body.get("data")
-    if not isinstance(data, dict) or set(body) - {"data"}:
-        raise BadRequest(_('Send {"data": {...}}', '请发送 {"data": {...}}'))
+    data, prefill = body.get("data"), body.get("prefill")
+    if not isinstance(data, dict) or set(body) - {"data", "prefill"} or \
+            not isinstance(prefill, (str, type(None))):
+        raise BadRequest(_('Send {"data": {...}, "prefill": "..."}',
+                           '请发送 {"data": {...}, "prefill": "..."}'))
     with unit_of_work() as s:
-        return public.submit(s, token, data)
+        return public.submit(s, token, data, signing=_signing(), prefill=prefill)
+
+
+class PublicUploadOut(Schema):
+    ref = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+
+
+# Room for the multipart envelope around the file itself.
+_MULTIPART_OVERHEAD = 16 * 1024
+
+
+@endpoint(bp, "POST", "/public/<token>/files", summary="Upload a file for a public file field "
+          "(multipart: file, field; no login; rate-limited like submit) -> a signed reference "
+          "valid 2 hours, accepted only by this link's submit; the file is never served back",
+          out=PublicUploadOut, status=201, auth=False,
+          responses={413: "Too large", 422: "Type not accepted", 429: "Rate limited"})
+def public_upload(token):
+    from flask import current_app
+
+    from app.errors import TooLarge
+    from app.form_engine import public
+
+    _public_limits(token, "upload")
+    limit = current_app.config["PUBLIC_MAX_UPLOAD_BYTES"]
+    if (request.content_length or 0) > limit + _MULTIPART_OVERHEAD:
+        raise TooLarge(_("The file is too large", "文件过大"), {"max_bytes": limit})
+    upload = _uploaded_file()
+    field_key = request.form.get("field") or ""
+    with unit_of_work() as s:
+        return public.upload(s, token, field_key, upload.stream, upload.filename,
+                             signing=_signing(), max_bytes=limit)
 
 
 @endpoint(bp, "GET", "/public/query/<token>", summary="A public look-up link: what it asks and "

@@ -86,7 +86,7 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
     """Create the app and everything in it, or raise ValidationFailed with every problem.
     The caller's transaction must roll back on that error (unit_of_work does)."""
     from app.flow_engine import service as flows
-    from app.form_engine import app_roles, indexes
+    from app.form_engine import app_roles, indexes, public
     from app.form_engine.definition import validate_definition
     from app.form_engine.forms import form_rule_schema
     from app.report_engine import dashboards
@@ -143,6 +143,10 @@ def import_bundle(session: Session, actor: Actor, bundle, *, template_key: str |
         indexes.sync_indexes(session, form.id, definition)
         forms[form.key] = form
     session.flush()
+    for form in forms.values():
+        # A bundle's form may ship with its public link on (a survey sent by PUBLIC_LINK()).
+        if ((form.definition.get("settings") or {}).get("public") or {}).get("enabled"):
+            public.enable(session, actor, form.id, kind="form")
     for i, segment in enumerate(bundle.get("segments", [])):
         form = forms[segment["form"]]
         result = check(segment["expression"], form_rule_schema(session, form))

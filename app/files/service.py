@@ -70,12 +70,16 @@ def _accepted(field: dict | None, name: str, content_type: str) -> bool:
 
 def upload(session: Session, actor: Actor, stream: BinaryIO, filename: str | None, *,
            form_id: str | None = None, field_key: str | None = None,
-           purpose: str = "field") -> File:
-    """Store an upload and return its row; refuse it whole when a limit is broken."""
+           purpose: str = "field", max_bytes: int | None = None) -> File:
+    """Store an upload and return its row; refuse it whole when a limit is broken
+    (`max_bytes`: a caller's own cap, such as the one for anonymous uploads)."""
     field = _field_limits(session, actor, form_id, field_key)
     limit = current_app.config.get("MAX_UPLOAD_BYTES") or current_app.config["MAX_CONTENT_LENGTH"]
+    if max_bytes:
+        limit = min(limit, max_bytes)
     if field and field.get("max_size"):
-        limit = min(limit, int(float(field["max_size"]) * 1024 * 1024))  # max_size is in MB
+        # Bytes, as the designer stores it and the field's value check reads it.
+        limit = min(limit, int(field["max_size"]))
     name = sanitise_name(filename)
     spool = _spool(stream, limit)
     head = spool.read(_SNIFF_BYTES)
@@ -111,6 +115,12 @@ def upload(session: Session, actor: Actor, stream: BinaryIO, filename: str | Non
     return row
 
 
+def _size_text(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{round(limit / 1024 / 1024, 1):g} MB"
+    return f"{max(1, round(limit / 1024))} KB"
+
+
 def _spool(stream: BinaryIO, limit: int):
     """Copy the upload to a spooled temp file, failing as soon as it passes the limit."""
     import tempfile
@@ -120,8 +130,8 @@ def _spool(stream: BinaryIO, limit: int):
     for chunk in iter(lambda: stream.read(256 * 1024), b""):
         size += len(chunk)
         if size > limit:
-            raise TooLarge(_("The file is larger than {mb} MB", "文件超过 {mb} MB",
-                             mb=round(limit / 1024 / 1024, 1)))
+            raise TooLarge(_("The file is larger than {size}", "文件超过 {size}",
+                             size=_size_text(limit)), {"max_bytes": limit})
         spool.write(chunk)
     if size == 0:
         raise ValidationFailed(_("The file is empty", "文件为空"),

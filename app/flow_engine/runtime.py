@@ -21,6 +21,7 @@ from app.extensions import unit_of_work
 from app.flow_engine import cache, expressions
 from app.flow_engine.cache import FlowVersionInfo
 from app.flow_engine.nodes import NodeContext, Outcome, get as get_node
+from app.form_engine import public_prefill
 from app.ids import new_id
 from app.models import Flow, FlowRun, Record, StepRun, Timer
 
@@ -253,7 +254,11 @@ def build_context(session, run, step, info: FlowVersionInfo, node, *, dry_run: b
     data = expressions.step_data(record, run.context.get("old"), trigger,
                                  run.outputs or {}, run.variables or {})
     env = cache.env(session, run.workspace_id, record_id=run.record_id,
-                    current_user=run.started_by or trigger.get("actor_id"))
+                    current_user=run.started_by or trigger.get("actor_id"),
+                    public_link=public_prefill.resolver(
+                        session, run.workspace_id, info.app_id,
+                        secret=current_app.config["SECRET_KEY"],
+                        base_url=current_app.config["PUBLIC_BASE_URL"]))
     return NodeContext(session=session, workspace_id=run.workspace_id, flow=info, run=run,
                        step=step, node=node, definition=info.definition, data=data,
                        schema=info.schema, env=env, config=current_app.config, dry_run=dry_run,

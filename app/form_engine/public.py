@@ -1,10 +1,12 @@
 """Public links of a form: a fill-in link anyone can submit through (only the public fields,
-with a honeypot, a submission window and a total cap) and a look-up link (optional password)
-that lets a customer find their own submission by a unique field."""
+with a honeypot, a submission window and a total cap, signed prefills and uploads) and a look-up
+link (optional password) that lets a customer find their own submission by a unique field."""
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,19 +16,26 @@ from app.auth.actor import Actor
 from app.auth.passwords import hash_password, verify_password
 from app.auth.roles import Role, require_role
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.form_engine import fields as registry
+from app.form_engine import fields as registry, public_prefill, public_uploads
 from app.i18n import _
 from app.models import Form, PublicLink, Record
 from app.models.scope import get_scoped
 
 HONEYPOT = "_hp"
 # Types a stranger may fill: no references into the workspace (users, records, departments),
-# no uploads, nothing the engine computes.
+# nothing the engine computes; files only through the public upload (signed references).
 PUBLIC_TYPES = {"text", "textarea", "number", "checkbox", "date", "datetime", "select",
                 "multiselect", "phone", "email", "url", "rating", "address", "location",
-                "subform"}
+                "subform", "file", "image"}
 CONFIG_KEYS = {"fields", "thank_you", "redirect", "opens_at", "closes_at", "max_submissions"}
 QUERY_CONFIG_KEYS = {"lookup_field", "fields"}
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What public prefills and upload references are signed with (from the app settings)."""
+    secret: str
+    prefill_max_age: dt.timedelta = dt.timedelta(days=30)
 
 
 def _not_found():
@@ -157,25 +166,65 @@ def _accepting(link: PublicLink) -> tuple[bool, object]:
     return True, None
 
 
-def describe(session: Session, token: str) -> dict:
-    """What the public page needs: the form's public fields and the page settings."""
+def _prefilled(form: Form, prefill: str | None, signing: Signing) -> dict:
+    if not prefill:
+        return {}
+    return public_prefill.read(signing.secret, form, prefill, signing.prefill_max_age)
+
+
+def describe(session: Session, token: str, *, signing: Signing,
+             prefill: str | None = None) -> dict:
+    """What the public page needs: the form's public fields and the page settings; with a
+    signed prefill, its values for the public fields (shown read-only; the others, such as a
+    relation to a ticket, stay in the signed text and are never shown)."""
     link, form = _open_link(session, token, "form")
+    values = _prefilled(form, prefill, signing)
     accepting, reason = _accepting(link)
     definition = form.definition
+    shown = [{**f, "readonly": True} if f["key"] in values else f for f in public_fields(form, link)]
     return {
         "form": {"key": form.key, "name": definition.get("name", form.key),
                  "description": definition.get("description"),
-                 "fields": public_fields(form, link)},
+                 "fields": shown},
         "settings": {"thank_you": link.config.get("thank_you"),
                      "redirect": link.config.get("redirect"),
                      "honeypot": HONEYPOT, "accepting": accepting, "reason": reason,
                      "opens_at": link.config.get("opens_at"),
                      "closes_at": link.config.get("closes_at")},
+        "prefill": {f["key"]: values[f["key"]] for f in shown if f["key"] in values},
     }
 
 
-def submit(session: Session, token: str, data: dict) -> dict:
-    """Create a record from a public submission: public fields only, through the write path."""
+def upload(session: Session, token: str, field_key: str, stream: BinaryIO,
+           filename: str | None, *, signing: Signing, max_bytes: int) -> dict:
+    """Store a file for one public file field of an open link -> its signed reference."""
+    link, form = _open_link(session, token, "form")
+    accepting, reason = _accepting(link)
+    if not accepting:
+        raise Forbidden(reason, {"reason": "closed"})
+    if field_key not in _public_file_keys(public_fields(form, link)):
+        raise ValidationFailed(_("This question does not take files", "此问题不接受文件"),
+                               {"fields": {"field": [_("Choose a file question of this form",
+                                                       "请选择此表单的文件问题")]}})
+    return public_uploads.store(session, link, form, field_key, stream, filename,
+                                secret=signing.secret, max_bytes=max_bytes)
+
+
+def _public_file_keys(fields: list[dict]) -> set[str]:
+    keys = set()
+    for field in fields:
+        if field.get("type") in public_uploads.FILE_TYPES:
+            keys.add(field["key"])
+        for column in field.get("fields", []) if field.get("type") == "subform" else []:
+            if column.get("type") in public_uploads.FILE_TYPES:
+                keys.add(f"{field['key']}.{column['key']}")
+    return keys
+
+
+def submit(session: Session, token: str, data: dict, *, signing: Signing,
+           prefill: str | None = None) -> dict:
+    """Create a record from a public submission through the write path: the public fields, the
+    files uploaded for this link, and the signed prefill (which the submitter cannot change)."""
     from app.form_engine import records
 
     link, form = _open_link(session, token, "form")
@@ -185,8 +234,12 @@ def submit(session: Session, token: str, data: dict) -> dict:
     accepting, reason = _accepting(link)
     if not accepting:
         raise Forbidden(reason, {"reason": "closed"})
-    allowed = {f["key"] for f in public_fields(form, link)}
-    clean = {k: v for k, v in data.items() if k in allowed}
+    values = _prefilled(form, prefill, signing)
+    fields = public_fields(form, link)
+    allowed = {f["key"] for f in fields} - set(values)
+    clean = public_uploads.claim_files(session, signing.secret, link, fields,
+                                       {k: v for k, v in data.items() if k in allowed})
+    clean.update(values)
     cap = link.config.get("max_submissions")
     # Counted with one conditional UPDATE, so concurrent submitters cannot pass the cap.
     claim = sa.update(PublicLink).where(PublicLink.id == link.id) \

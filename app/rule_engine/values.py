@@ -5,6 +5,7 @@ import datetime as dt
 import math
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from app import clock
@@ -56,7 +57,8 @@ NAME = ErrorValue("#NAME?")
 
 @dataclass
 class EvalEnv:
-    """What an evaluation may know besides the record: time zone, clock, user, record id, tags."""
+    """What an evaluation may know besides the record: time zone, clock, user, record id, tags,
+    and how to build public form links."""
 
     tz: str = "UTC"
     current_user: str | None = None
@@ -64,6 +66,10 @@ class EvalEnv:
     tags: set | None = None
     now: dt.datetime | None = None
     schema: dict | None = None
+    # PUBLIC_LINK's resolver (form key, {field: value}) -> signed URL or None; given by callers
+    # that know the app and the signing secret (flow steps), so this engine stays database-free.
+    public_link: Callable[[str, dict], str | None] | None = field(default=None, repr=False,
+                                                                  compare=False)
     _zone: dt.tzinfo | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -344,6 +344,8 @@ def ticket_form() -> dict:
                   field="name", result="text"),
             field("customer_phone", "lookup", "客户手机", "Customer mobile", via="customer",
                   field="phone", result="text"),
+            field("customer_consent", "lookup", "客户同意营销", "Customer consents to marketing",
+                  via="customer", field="consent_marketing", result="boolean", hidden=True),
             field("type", "select", "类型", "Type", options=["咨询", "投诉", "售后"], default="咨询"),
             field("description", "textarea", "问题描述", "Description", required=True,
                   max_length=4000),
@@ -793,6 +795,7 @@ def ticket_flow() -> dict:
 def ticket_closed_flow() -> dict:
     """Its own flow (not a wait inside the ticket flow): a ticket closed before its SLA reminder
     must still get its survey."""
+    link = "{{PUBLIC_LINK('survey', 'ticket', RECORD_ID())}}"
     return flow(
         "ticket_closed", "工单回访", "Ticket follow-up survey",
         {"type": "record.updated", "form": "ticket", "fields": ["status"],
@@ -800,14 +803,15 @@ def ticket_closed_flow() -> dict:
         [
             {"id": "stamp", "type": "update_record", "target": "record",
              "set": {"closed_at": "IF(ISBLANK(record.closed_at), NOW(), record.closed_at)"}},
-            # Templates cannot name a public form's link yet (no PUBLIC_LINK() in the rule
-            # language): the assignee sends the survey link; see docs/crm.md "Open points".
-            {"id": "survey", "type": "send_message", "channel": "inapp",
-             "to": [{"field": "assignee"}, {"role": "owner"}],
-             "body": L("工单{{record.ticket_no}}已关闭，请把满意度回访链接发给客户"
-                     "{{record.customer_name}}（{{record.customer_phone}}），填写时选择本工单", "Ticket {{record.ticket_no}} is closed: send the satisfaction "
-                               "survey link to {{record.customer_name}} "
-                               "({{record.customer_phone}})")},
+            # The survey link's signed prefill ties the rating to this ticket. A service message:
+            # only with the customer's consent (a skip is logged, as in the journeys), but under
+            # no marketing frequency cap - a closed ticket always gets its one survey.
+            {"id": "survey", "type": "send_message", "channel": "sms",
+             "to": "{{record.customer_phone}}", "consent_field": "customer_consent",
+             "body": L("{{record.customer_name}}您好，工单{{record.ticket_no}}已处理完毕，请为本次服务"
+                       "打分：" + link,
+                       "{{record.customer_name}}, ticket {{record.ticket_no}} is closed. How did "
+                       "we do? " + link)},
             {"id": "until_rated", "type": "wait_until",
              "event": {"form": "survey", "on": "record.created", "match": "ticket = RECORD_ID()"},
              "timeout": "7d"},
@@ -819,8 +823,9 @@ def ticket_closed_flow() -> dict:
         ],
         [edge("trigger", "stamp"), edge("stamp", "survey"), edge("survey", "until_rated"),
          edge("until_rated", "unhappy", "event"), edge("unhappy", "manager_task", "true")],
-        L("工单关闭后发满意度回访，评分 2 分及以下给管理员建任务",
-          "On close a survey link; a rating of 2 or less makes a task for the manager"))
+        L("工单关闭后给同意接收消息的客户发满意度回访短信（链接已关联本工单），评分 2 分及以下给管理员建任务",
+          "On close, an SMS with the survey link (tied to the ticket) to consenting customers; a "
+          "rating of 2 or less makes a task for the manager"))
 
 
 def follow_up_flow() -> dict:
@@ -1060,7 +1065,7 @@ def bundle() -> dict:
         "format": "formloom.app/1",
         "key": "crm",
         "name": L("客户复购管理", "Repurchase CRM"),
-        "version": "1.0.0",
+        "version": "1.1.0",
         "description": L(
             "面向零售、电商、连锁门店和会员制生意的复购管理：客户、订单、RFM 分层、"
             "自动化复购旅程（首购欢迎、二购、补货、生日、流失预警等）和效果看板。",

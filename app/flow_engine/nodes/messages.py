@@ -96,11 +96,14 @@ class SendMessage(NodeType):
 
     def _skip_reason(self, ctx: NodeContext, to: str) -> str | None:
         node, settings = ctx.node, ctx.definition.get("settings", {})
-        if not node.get("marketing"):
-            return None
-        consent_field = node.get("consent_field") or settings.get("consent_field")
+        # The flow's consent field guards its marketing messages; a node's own guards that node
+        # whatever it is (a service survey needs consent but sits under no frequency cap).
+        consent_field = node.get("consent_field") or \
+            (settings.get("consent_field") if node.get("marketing") else None)
         if consent_field and not (ctx.data.get("record") or {}).get(consent_field):
             return "no consent"
+        if not node.get("marketing"):
+            return None
         cap = node.get("frequency_cap") or settings.get("frequency_cap")
         if cap:
             since = clock.now() - parse_duration(cap["per"])

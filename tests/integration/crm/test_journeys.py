@@ -3,6 +3,8 @@ one test per journey, plus consent, the frequency cap and the holdout."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import unquote
 
 from tests.integration.crm.conftest import customer_in
 
@@ -218,7 +220,7 @@ def test_follow_up_reminder_notifies_the_owner_at_nine(crm):
     assert any("赵敏" in (n.get("body") or n["title"]) for n in inbox)
 
 
-def test_closed_ticket_sends_the_survey_and_a_low_rating_makes_a_manager_task(crm):
+def test_closed_ticket_sends_the_survey_and_a_low_rating_makes_a_manager_task(crm, make_client):
     crm.enable("ticket", "ticket_closed")
     r = crm.api.post("/api/v1/members", json={"email": "service@example.com", "role": "member",
                                               "name": "客服小王"})
@@ -233,15 +235,34 @@ def test_closed_ticket_sends_the_survey_and_a_low_rating_makes_a_manager_task(cr
     assert crm.record(ticket)["assignee"] == service
     crm.update(ticket, {"status": "已关闭", "resolution": "已补发"})
     crm.settle()
-    survey = [m for m in crm.messages() if m["node_id"] == "survey"]
-    assert {m["to"] for m in survey} == {service, crm.user_id}
-    assert all("孙丽" in m["body"] for m in survey)
+    [survey] = [m for m in crm.messages() if m["node_id"] == "survey"]
+    assert (survey["channel"], survey["to"], survey["status"]) == ("sms", "13800000008", "not_sent")
+    assert "孙丽" in survey["body"]
     assert crm.record(ticket)["closed_at"]
-    crm.create("survey", {"ticket": ticket, "rating": 2, "comment": "太慢了"})
+
+    # The customer follows the link in the SMS: the page hides the ticket, the submit carries
+    # the signed prefill that ties the rating to this ticket.
+    token, prefill = re.search(r"/f/([\w-]+)\?p=(\S+)", survey["body"]).groups()
+    customer = make_client(signup=False)
+    page = customer.get(f"/api/v1/public/{token}", query_string={"prefill": unquote(prefill)})
+    assert page.status_code == 200, page.json
+    assert [f["key"] for f in page.json["form"]["fields"]] == ["rating", "comment"]
+    r = customer.post(f"/api/v1/public/{token}/submit",
+                      json={"data": {"rating": 2, "comment": "太慢了"}, "prefill": unquote(prefill)})
+    assert r.status_code == 201, r.json
     crm.settle()
     assert crm.record(ticket)["satisfaction"] == 2
     manager = [t for t in crm.tasks() if t["title"].startswith("差评回访")]
     assert len(manager) == 1 and "评分2" in manager[0]["title"]
+
+    # A customer who did not consent gets no survey SMS (logged as skipped).
+    silent = crm.customer("钱七", "13800000018", consent_marketing=False)
+    closed = crm.create("ticket", {"customer": silent, "description": "咨询", "priority": "低"})
+    crm.settle()
+    crm.update(closed, {"status": "已关闭", "resolution": "已答复"})
+    crm.settle()
+    [skipped] = [m for m in sms_to(crm, "13800000018") if m["node_id"] == "survey"]
+    assert (skipped["status"], skipped["reason"]) == ("skipped", "no consent")
 
 
 def test_frequency_cap_logs_the_third_marketing_message_of_the_week_as_skipped(crm, sms_gateway):

@@ -77,6 +77,16 @@ class Database:
         return self.engine.dialect.name
 
     @contextlib.contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """A connection for a few reads that need no transaction of their own: autocommit on
+        PostgreSQL saves the BEGIN and COMMIT round trips; SQLite reads in a deferred
+        transaction (set read_only_work) that the close rolls back."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A unit of work: commit on success, roll back on any error."""
         session = self.session_factory()

@@ -25,13 +25,39 @@ def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) 
     subscribers after COMMIT (app.db.Database.transaction). Subscribers receive the payload
     with "outbox_id" added and must mark the outbox row processed once they have acted on it
     durably; a sweeper re-delivers rows left unprocessed. Returns the outbox id."""
+    from app.ids import new_id
     from app.models import EventOutbox
 
-    row = EventOutbox(workspace_id=payload["workspace_id"], name=event, payload=payload)
+    # Not flushed here: a before-commit listener that finds nobody listening marks the row
+    # processed while it is still pending, so it is inserted once and never updated.
+    row = EventOutbox(id=new_id(), workspace_id=payload["workspace_id"], name=event,
+                      payload=payload, attempts=0)
     session.add(row)
-    session.flush()
+    session.info.setdefault("pending_outbox", {})[row.id] = row
     session.info.setdefault("pending_events", []).append((event, {**payload, "outbox_id": row.id}))
     return row.id
+
+
+def mark_processed(session: Session, outbox_ids: list[str]) -> None:
+    """Mark outbox rows of this transaction processed: rows not yet flushed just get the
+    timestamp, the others one UPDATE per chunk."""
+    import sqlalchemy as sa
+
+    from app import clock
+    from app.models import EventOutbox
+
+    now = clock.now()
+    pending = session.info.get("pending_outbox", {})
+    flushed = []
+    for outbox_id in outbox_ids:
+        row = pending.get(outbox_id)
+        if row is not None:
+            row.processed_at = now
+        else:
+            flushed.append(outbox_id)
+    for i in range(0, len(flushed), 500):
+        session.execute(sa.update(EventOutbox).where(EventOutbox.id.in_(flushed[i:i + 500]))
+                        .values(processed_at=now).execution_options(synchronize_session=False))
 
 
 def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:

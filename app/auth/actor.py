@@ -12,6 +12,7 @@ class Actor:
     via: str = "session"           # session, token, public, system, flow
     department_ids: tuple[str, ...] = field(default_factory=tuple)
     lang: str = "zh-CN"
+    timezone: str | None = None    # the workspace's, when authentication read it already
 
     @property
     def is_system(self) -> bool:

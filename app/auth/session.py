@@ -11,9 +11,8 @@ from app import clock
 from app.auth.actor import Actor
 from app.auth.tokens import token_hash
 from app.errors import Forbidden, Unauthenticated
-from app.extensions import unit_of_work
 from app.i18n import _, negotiate
-from app.models import ApiToken, Membership, UserDepartment
+from app.models import ApiToken, Membership, UserDepartment, Workspace
 
 CSRF_COOKIE = "formloom_csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -24,15 +23,39 @@ def _lang() -> str:
     return negotiate(request.headers.get("Accept-Language"))
 
 
-def _actor_for(s, user_id: str, workspace_id: str, via: str) -> Actor | None:
-    membership = s.scalar(sa.select(Membership).where(Membership.user_id == user_id,
-                                                      Membership.workspace_id == workspace_id))
-    if membership is None:
+def _membership_rows(conn, where) -> list:
+    """One round trip: the membership's role, the workspace's time zone and the user's
+    departments (one row per department), plus the token's id and last use when `where`
+    starts from a token."""
+    stmt = (sa.select(Membership.user_id, Membership.workspace_id, Membership.role,
+                      Workspace.timezone, UserDepartment.department_id)
+            .join(Workspace, Workspace.id == Membership.workspace_id)
+            .outerjoin(UserDepartment, sa.and_(UserDepartment.user_id == Membership.user_id,
+                                               UserDepartment.workspace_id == Membership.workspace_id)))
+    return list(conn.execute(where(stmt)))
+
+
+def _actor_from(rows: list, via: str) -> Actor | None:
+    if not rows:
         return None
-    departments = tuple(s.scalars(sa.select(UserDepartment.department_id).where(
-        UserDepartment.user_id == user_id, UserDepartment.workspace_id == workspace_id)))
-    return Actor(workspace_id=workspace_id, user_id=user_id, role=membership.role, via=via,
-                 department_ids=departments, lang=_lang())
+    first = rows[0]
+    departments = tuple(sorted({r.department_id for r in rows if r.department_id}))
+    return Actor(workspace_id=first.workspace_id, user_id=first.user_id, role=first.role, via=via,
+                 department_ids=departments, lang=_lang(), timezone=first.timezone)
+
+
+def _read(work):
+    """Authentication only reads: outside a transaction on PostgreSQL (no BEGIN/COMMIT round
+    trips on every request) and in a deferred one on SQLite (never the write lock)."""
+    from app.db import read_only_work
+    from app.extensions import db
+
+    token = read_only_work.set(True)
+    try:
+        with db().read_connection() as conn:
+            return work(conn)
+    finally:
+        read_only_work.reset(token)
 
 
 def authenticate() -> Actor:
@@ -41,21 +64,26 @@ def authenticate() -> Actor:
         return g.actor
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        raw = header[7:].strip()
-        with unit_of_work() as s:
-            token = s.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
-            actor = token and _actor_for(s, token.user_id, token.workspace_id, "token")
-            if actor is None:
-                raise Unauthenticated(_("The API token is invalid or revoked",
-                                        "API 令牌无效或已撤销"))
-            last_used, token_id = token.last_used_at, token.id
-        _touch_token(token_id, last_used)
+        digest = token_hash(header[7:].strip())
+
+        def by_token(stmt):
+            return (stmt.add_columns(ApiToken.id.label("token_id"), ApiToken.last_used_at)
+                    .join(ApiToken, sa.and_(ApiToken.user_id == Membership.user_id,
+                                            ApiToken.workspace_id == Membership.workspace_id))
+                    .where(ApiToken.token_hash == digest))
+
+        rows = _read(lambda conn: _membership_rows(conn, by_token))
+        actor = _actor_from(rows, "token")
+        if actor is None:
+            raise Unauthenticated(_("The API token is invalid or revoked",
+                                    "API 令牌无效或已撤销"))
+        _touch_token(rows[0].token_id, rows[0].last_used_at)
     else:
         user_id, workspace_id = session.get("user_id"), session.get("workspace_id")
         if not user_id or not workspace_id:
             raise Unauthenticated(_("Please log in", "请先登录"))
-        with unit_of_work() as s:
-            actor = _actor_for(s, user_id, workspace_id, "session")
+        actor = _actor_from(_read(lambda conn: _membership_rows(conn, lambda stmt: stmt.where(
+            Membership.user_id == user_id, Membership.workspace_id == workspace_id))), "session")
         if actor is None:
             session.clear()
             raise Unauthenticated(_("Please log in", "请先登录"))

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from app import clock
+from app.events import mark_processed
 from app.flow_engine import listeners
 from app.flow_engine.listeners import RECORD_EVENTS
 
 log = logging.getLogger(__name__)
 
 _DISPATCHED = "flow_events_dispatched"
-CHUNK = 500
 
 
 def install() -> None:
@@ -45,18 +43,9 @@ def _before_commit(session: Session) -> None:
     except Exception:  # noqa: BLE001 - Redis down: let the job (or the sweeper) decide
         log.warning("flow listeners unavailable; every event goes to the flow job", exc_info=True)
         heard, unheard = [p["outbox_id"] for _n, p in fresh], []
-    _mark_processed(session, unheard)
+    mark_processed(session, unheard)
     if heard:
         from app.flow_engine.record_events import process_outbox
         from app.jobs import enqueue_after_commit
 
         enqueue_after_commit(session, process_outbox, heard, queue_name="high")
-
-
-def _mark_processed(session: Session, ids: list[str]) -> None:
-    from app.models import EventOutbox
-
-    now = clock.now()
-    for i in range(0, len(ids), CHUNK):
-        session.execute(sa.update(EventOutbox).where(EventOutbox.id.in_(ids[i:i + CHUNK]))
-                        .values(processed_at=now).execution_options(synchronize_session=False))

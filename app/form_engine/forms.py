@@ -47,7 +47,11 @@ def compiled_form(session: Session, form: Form) -> CompiledForm:
 
 
 def get_form(session: Session, actor: Actor, form_id: str) -> Form:
-    return get_scoped(session, Form, form_id, actor.workspace_id, what="form")
+    form = get_scoped(session, Form, form_id, actor.workspace_id, what="form")
+    # The identity map holds objects weakly; pinning the form for the unit of work lets the
+    # next get_form of this request (write path, then serialisation) skip the SELECT.
+    session.info.setdefault("pinned_forms", {})[form.id] = form
+    return form
 
 
 def get_form_by_key(session: Session, workspace_id: str, app_id: str, key: str) -> Form | None:

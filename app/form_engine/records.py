@@ -45,7 +45,9 @@ def workspace_timezone(session: Session, workspace_id: str) -> str:
 
 def eval_env(session: Session, actor: Actor, workspace_id: str, record_id: str | None = None
              ) -> EvalEnv:
-    return EvalEnv(tz=workspace_timezone(session, workspace_id), current_user=actor.user_id,
+    tz = actor.timezone if actor.timezone and actor.workspace_id == workspace_id else \
+        workspace_timezone(session, workspace_id)
+    return EvalEnv(tz=tz, current_user=actor.user_id,
                    record_id=record_id, now=clock.now())
 
 
@@ -67,8 +69,11 @@ def _event(session, name, form, record_id, data, old, changed, source, actor, me
 
 
 def bump_data_version(session: Session, form: Form, by: int = 1) -> None:
+    # Nothing in this transaction reads the counter back, so the loaded Form is left as it is
+    # (synchronising would expire it and cost a reload on the next access).
     session.execute(sa.update(Form).where(Form.id == form.id)
-                    .values(data_version=Form.data_version + by))
+                    .values(data_version=Form.data_version + by)
+                    .execution_options(synchronize_session=False))
 
 
 def _prepare(session, actor, form, cf, incoming, *, existing: Record | None, env) -> pipeline.Prepared:

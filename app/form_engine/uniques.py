@@ -6,7 +6,6 @@ import hashlib
 import json
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict
@@ -45,15 +44,12 @@ def conflict(constraints) -> Conflict:
     return Conflict(_("A record with the same value exists", "已存在相同值的记录"), {"fields": fields})
 
 
-def taken(session: Session, form_id: str, wanted: dict[str, str], record_id: str | None = None
-          ) -> list[str]:
-    """Constraints already held by another record (a friendly early answer; the insert decides)."""
-    if not wanted:
-        return []
+def holders(session: Session, form_id: str, wanted: dict[str, str]) -> dict[str, str]:
+    """constraint key -> id of the record holding that value, for the values someone holds."""
     rows = session.execute(sa.select(UniqueValue.constraint_key, UniqueValue.record_id).where(
         UniqueValue.form_id == form_id,
         sa.tuple_(UniqueValue.constraint_key, UniqueValue.value_hash).in_(list(wanted.items()))))
-    return [c for c, rid in rows if rid != record_id]
+    return {constraint: record_id for constraint, record_id in rows}
 
 
 def claim(session: Session, form_id: str, record_id: str, wanted: dict[str, str],
@@ -68,16 +64,33 @@ def claim(session: Session, form_id: str, record_id: str, wanted: dict[str, str]
             UniqueValue.constraint_key.in_(drop)))
     if not add:
         return
-    clash = taken(session, form_id, add, record_id)
-    if clash:
-        raise conflict(clash)
-    try:
-        with session.begin_nested():
-            session.execute(sa.insert(UniqueValue), [
-                {"form_id": form_id, "constraint_key": c, "value_hash": h, "record_id": record_id}
-                for c, h in add.items()])
-    except IntegrityError:
-        raise conflict(add) from None
+    # One statement decides: rows that could not be inserted are held by someone already
+    # (ON CONFLICT also covers a concurrent writer that committed first).
+    for _attempt in range(3):
+        insert = _insert_ignoring_conflicts(session)(UniqueValue).values([
+            {"form_id": form_id, "constraint_key": c, "value_hash": h, "record_id": record_id}
+            for c, h in add.items()]).on_conflict_do_nothing().returning(UniqueValue.constraint_key)
+        got = set(session.scalars(insert))
+        add = {c: h for c, h in add.items() if c not in got}
+        if not add:
+            return
+        held_by = holders(session, form_id, add)
+        clash = [c for c, rid in held_by.items() if rid != record_id]
+        if clash:
+            raise conflict(clash)
+        # held by this record already, or the holder let go between the two statements
+        add = {c: h for c, h in add.items() if c not in held_by}
+        if not add:
+            return
+    raise conflict(add)
+
+
+def _insert_ignoring_conflicts(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def release(session: Session, record_id: str) -> None:

@@ -20,8 +20,9 @@ def scoped(model: type[T], workspace_id: str) -> sa.Select:
 def get_scoped(session: Session, model: type[T], object_id: str, workspace_id: str,
                *, what: str | None = None) -> T:
     """Load one row of this workspace or raise NotFound (another workspace's id is 'not found')."""
-    obj = session.scalar(scoped(model, workspace_id).where(model.id == str(object_id)))
-    if obj is None:
+    # By primary key: an object this unit of work already loaded costs no second query.
+    obj = session.get(model, str(object_id))
+    if obj is None or obj.workspace_id != workspace_id:
         name = what or model.__tablename__.rstrip("s")
         raise NotFound(_("{what} not found", "找不到该{what}", what=name))
     return obj

@@ -78,3 +78,64 @@ def test_public_page_is_light(server):
     total = sum(len(gzip.compress((dist / s.lstrip("/")).read_bytes())) for s in scripts)
     assert total < 150 * 1024, total
     assert not any("antd" in (dist / s.lstrip("/")).read_text() for s in scripts)
+
+
+def test_a_prefilled_survey_link_with_a_photo_on_a_phone(user, browser):
+    """A PUBLIC_LINK() address from a flow message: the prefilled store is shown read-only, the
+    ticket never; a photo is taken or chosen and uploaded; the answer lands on the ticket."""
+    import io
+    import re
+    import time
+
+    from PIL import Image
+
+    app, ticket_form = make_form(user, "service", [
+        {"key": "title", "type": "text", "label": {"en": "Title", "zh": "标题"}},
+        {"key": "store", "type": "text", "label": {"en": "Store", "zh": "门店"}}], form_key="ticket")
+    survey = user.api("POST", f"/apps/{app['id']}/forms", {
+        "key": "survey", "name": {"en": "How did we do?", "zh": "服务评价"},
+        "fields": [
+            {"key": "ticket", "type": "relation", "target": "ticket", "label": "Ticket", "required": True,
+             "hidden": True},
+            {"key": "store", "type": "text", "label": {"en": "Store", "zh": "门店"}},
+            {"key": "rating", "type": "rating", "label": {"en": "Rating", "zh": "评分"}, "max": 5, "required": True},
+            {"key": "photo", "type": "image", "label": {"en": "Photo", "zh": "照片"}, "max_files": 2}],
+        "settings": {"public": {"fields": ["ticket", "store", "rating", "photo"]}}})
+    user.api("POST", f"/forms/{survey['id']}/public", {})
+    flow = user.api("POST", f"/apps/{app['id']}/flows", {
+        "key": "ask", "name": "Ask", "trigger": {"type": "record.created", "form": "ticket"},
+        "nodes": [{"id": "ask", "type": "send_message", "channel": "inapp", "to": {"role": "owner"},
+                   "body": "{{PUBLIC_LINK('survey', 'ticket', RECORD_ID(), 'store', record.store)}}"}],
+        "edges": [{"from": "trigger", "to": "ask"}]})
+    user.api("POST", f"/flows/{flow['id']}/enable")
+    ticket = user.api("POST", f"/forms/{ticket_form['id']}/records", {"data": {"title": "Cracked", "store": "Nanjing Road"}})
+    deadline, link = time.monotonic() + 30, None
+    while link is None and time.monotonic() < deadline:
+        bodies = [m["body"] for m in user.api("GET", "/messages")["items"]]
+        link = next((b for b in bodies if "/f/" in b), None)
+        time.sleep(0.3)
+    assert link and re.match(rf"^{re.escape(user.base)}/f/[\w-]+\?p=\S+$", link), link
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
+    page = phone.new_page()
+    errors: list[str] = []
+    watch_console(page, errors)
+    page.goto(link)
+    expect(page.get_by_role("heading", name="How did we do?")).to_be_visible()
+    expect(page.locator("#pf-store")).to_have_text("Nanjing Road")
+    expect(page.locator("input#pf-store")).to_have_count(0)
+    expect(page.locator("[data-field=ticket]")).to_have_count(0)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(png, format="PNG")
+    page.get_by_test_id("pf-file-photo").set_input_files(
+        files=[{"name": "crack.png", "mimeType": "image/png", "buffer": png.getvalue()}])
+    expect(page.locator(".pf-file-list")).to_contain_text("crack.png")
+    page.get_by_role("button", name="2", exact=True).click()
+    page.get_by_test_id("public-submit").click()
+    expect(page.get_by_test_id("public-thanks")).to_be_visible()
+
+    [answer] = user.api("GET", f"/forms/{survey['id']}/records")["items"]
+    assert answer["data"]["ticket"] == ticket["id"] and answer["data"]["store"] == "Nanjing Road"
+    assert answer["data"]["rating"] == 2 and answer["data"]["photo"][0]["content_type"] == "image/png"
+    assert errors == [], errors
+    phone.close()

@@ -24,15 +24,17 @@ function prefetched(url: string): Promise<Response> | null {
 
 export async function call<T>(path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
+  const form = body instanceof FormData;
   if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
+    // A multipart body sets its own Content-Type (with the boundary).
+    if (!form) headers['Content-Type'] = 'application/json';
     const csrf = readCookie('formloom_csrf');
     if (csrf) headers['X-CSRF-Token'] = csrf;
   }
   let res: Response;
   try {
     const early = body === undefined ? prefetched(`/api/v1${path}`) : null;
-    res = await (early ?? fetch(`/api/v1${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' }));
+    res = await (early ?? fetch(`/api/v1${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), credentials: 'same-origin' }));
   } catch {
     throw new PublicError(0, 'network_error', '', {}, {}, null);
   }

@@ -18,6 +18,8 @@ const en = {
   lookupTitle: 'Look up your submission', lookupButton: 'Look up', password: 'Password', notFoundRecord: 'Nothing was found for this value.',
   wrongPassword: 'The password is wrong.', yes: 'Yes', no: 'No', poweredBy: 'Made with Formloom', language: 'Language',
   opensAt: 'Opens at {{time}}', locateMe: 'Use my location', placeName: 'Place name', noQuestions: 'This form has no questions yet.', invalidEmail: 'Enter a valid email address', invalidNumber: 'Enter a number', invalidUrl: 'Enter a full link starting with http:// or https://',
+  addFile: 'Choose a file', addPhoto: 'Take or choose a photo', uploading: 'Uploading…', removeFile: 'Remove',
+  uploadFailed: 'The file could not be uploaded. Please try again.', tooManyFiles: 'At most {{max}} files.', fileTooLarge: '{{name}} is larger than {{size}}.',
 };
 
 const zh: Catalogue<typeof en> = {
@@ -33,6 +35,8 @@ const zh: Catalogue<typeof en> = {
   lookupTitle: '查询我的提交', lookupButton: '查询', password: '密码', notFoundRecord: '没有找到对应的记录。',
   wrongPassword: '密码错误。', yes: '是', no: '否', poweredBy: '由 Formloom 提供', language: '语言',
   opensAt: '将于 {{time}} 开放', locateMe: '获取当前位置', placeName: '地点名称', noQuestions: '此表单还没有问题。', invalidEmail: '请输入有效的邮箱地址', invalidNumber: '请输入数字', invalidUrl: '请输入以 http:// 或 https:// 开头的完整链接',
+  addFile: '选择文件', addPhoto: '拍照或选择照片', uploading: '上传中…', removeFile: '删除',
+  uploadFailed: '文件上传失败，请重试。', tooManyFiles: '最多 {{max}} 个文件。', fileTooLarge: '{{name}} 超过 {{size}}。',
 };
 
 export type PublicKey = keyof typeof en;

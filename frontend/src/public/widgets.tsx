@@ -2,8 +2,10 @@
 import { useTranslation } from 'react-i18next';
 import type { FieldDef } from '../api/types';
 import { labelText } from '../common/label';
+import { PublicFileInput, type Uploader } from './FileInput';
 
-export interface PublicWidgetProps { field: FieldDef; value: unknown; onChange: (v: unknown) => void; id: string; invalid: boolean; lang: string }
+/** `path`: the field's key for uploads (`items.photo` inside a subform); `upload` sends a file. */
+export interface PublicWidgetProps { field: FieldDef; value: unknown; onChange: (v: unknown) => void; id: string; invalid: boolean; lang: string; path?: string; upload?: Uploader }
 
 const PROVINCES = ['北京市', '天津市', '河北省', '山西省', '内蒙古自治区', '辽宁省', '吉林省', '黑龙江省', '上海市', '江苏省', '浙江省', '安徽省', '福建省', '江西省', '山东省', '河南省', '湖北省', '湖南省', '广东省', '广西壮族自治区', '海南省', '重庆市', '四川省', '贵州省', '云南省', '西藏自治区', '陕西省', '甘肃省', '青海省', '宁夏回族自治区', '新疆维吾尔自治区', '台湾省', '香港特别行政区', '澳门特别行政区'];
 
@@ -121,6 +123,9 @@ export function PublicWidget(p: PublicWidgetProps) {
         </div>
       );
     }
+    case 'file': case 'image':
+      if (!p.upload) return <p className="pf-note">{t('notSupported')}</p>;
+      return <PublicFileInput field={f} path={p.path ?? f.key} value={p.value} onChange={p.onChange} id={p.id} invalid={p.invalid} upload={p.upload} />;
     case 'formula': case 'lookup': case 'rollup': case 'serial':
       return <output id={p.id} className="pf-computed">{p.value === null || p.value === undefined || p.value === '' ? t('computed') : String(p.value)}</output>;
     case 'text':
@@ -143,6 +148,7 @@ function PublicSubform(p: PublicWidgetProps) {
             <label key={c.key} className="pf-cell">
               <span>{labelText(c.label, p.lang, c.key)}</span>
               <PublicWidget field={c} lang={p.lang} id={`${p.id}-${i}-${c.key}`} invalid={false} value={row[c.key] ?? null}
+                path={`${p.path ?? p.field.key}.${c.key}`} upload={p.upload}
                 onChange={(v) => p.onChange(rows.map((r, j) => (j === i ? { ...r, [c.key]: v } : r)))} />
             </label>
           ))}

@@ -1,6 +1,7 @@
 """Identifiers: time-ordered, URL-safe strings (ULID layout) so cursors can page by id."""
 from __future__ import annotations
 
+import base64
 import os
 import threading
 import time
@@ -23,8 +24,13 @@ def new_id() -> str:
             _last_rand = int.from_bytes(os.urandom(10), "big") >> 1
         _last_ms = ms
         value = (ms << 80) | (_last_rand & ((1 << 80) - 1))
-    chars = []
-    for _ in range(26):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    return encode(value)
+
+
+# Crockford's base32 through the C base32 encoder: 130 bits (the 128-bit value with two leading
+# zero bits) are the last 26 of the 32 characters that 160 bits encode to.
+_FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _ALPHABET)
+
+
+def encode(value: int) -> str:
+    return base64.b32encode(value.to_bytes(20, "big"))[6:].decode("ascii").translate(_FROM_RFC4648)

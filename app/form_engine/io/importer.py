@@ -18,7 +18,7 @@ from app.form_engine import permissions
 from app.form_engine.io import jobs
 from app.form_engine.io.lookups import load_context, unique_keys
 from app.form_engine.io.mapping import check_mapping, importable_fields, suggest_mapping
-from app.form_engine.io.parsers import CellError, cell_text, parse_cell
+from app.form_engine.io.parsers import CellError, cell_text, parser_for
 from app.form_engine.io.readers import Sheet, count_data_rows
 from app.i18n import LazyText, _
 from app.jobs import enqueue_after_commit
@@ -158,11 +158,12 @@ class _Run:
                                  [t.strip() for t in text.replace("，", ",").split(",")])
                 resolver.prefetch(texts)
         parsed = []
+        columns = [(index, header, field, parser_for(field)) for index, header, field in self.columns]
         for number, row in batch:
             data, ok = {}, True
-            for index, header, field in self.columns:
+            for index, header, field, parse in columns:
                 try:
-                    value = parse_cell(row[index], field, ctx)
+                    value = parse(row[index], field, ctx)
                 except CellError as exc:
                     self.error(number, header, exc.message)
                     ok = False

@@ -2,6 +2,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.form_engine.io.cells import neutralise
 from app.form_engine.io.parsers import CellError, ParseContext, parse_cell
@@ -63,3 +65,12 @@ def test_blank_cells_are_none():
 def test_formula_starts_are_neutralised(text):
     assert neutralise(text) == "'" + text
     assert neutralise("plain") == "plain"
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15), st.sampled_from(["", ".5", ".25", ".0"]),
+       st.booleans())
+def test_plain_number_fast_path_agrees_with_the_full_parser(whole, fraction, separators):
+    text = (f"{whole:,}" if separators else str(whole)) + fraction
+    slow = parse_cell(f" {text} ", {"type": "number"}, CTX)  # spaces take the full path
+    fast = parse_cell(text, {"type": "number"}, CTX)
+    assert fast == slow and type(fast) is type(slow)

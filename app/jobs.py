@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from typing import Callable
 
 from flask import Flask, current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker, Worker
 from sqlalchemy.orm import Session
 
@@ -102,14 +105,59 @@ def run_worker(app: Flask, *, burst: bool = False, fork: bool = False,
 
     with app.app_context():
         conn = redis()
-        worker_cls = Worker if fork else SimpleWorker
-        worker = worker_cls([Queue(q, connection=conn) for q in queues], connection=conn)
+        worker_cls = _StopAwareWorker if fork else _StopAwareSimpleWorker
         stop = threading.Event()
-        runner = None
         if with_periodic and not burst:
-            runner = _PeriodicRunner(app, stop)
-            runner.start()
+            _PeriodicRunner(app, stop).start()
         try:
-            worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+            while True:
+                worker = None
+                try:
+                    worker = worker_cls([Queue(q, connection=conn) for q in queues],
+                                        connection=conn)
+                    worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+                except (RedisConnectionError, RedisTimeoutError):
+                    if burst:
+                        raise
+                    log.warning("the worker lost Redis", exc_info=True)
+                if burst or (worker is not None and worker.stop_signalled):
+                    return
+                # RQ leaves its loop when Redis goes away while it finishes a job; the database
+                # still holds the work, so work again once Redis is back rather than idle.
+                log.warning("the worker stopped unasked; it starts again when Redis answers")
+                _wait_for_redis(conn)
         finally:
             stop.set()
+
+
+class _StopAware:
+    """Remembers a stop signal, which is the only reason a long-running worker should end."""
+
+    stop_signalled = False
+
+    def request_stop(self, signum, frame):
+        self.stop_signalled = True
+        return super().request_stop(signum, frame)
+
+
+class _StopAwareSimpleWorker(_StopAware, SimpleWorker):
+    pass
+
+
+class _StopAwareWorker(_StopAware, Worker):
+    pass
+
+
+def _wait_for_redis(conn) -> None:
+    if threading.current_thread() is threading.main_thread():
+        # The dead worker's handlers would wait for a job; nothing runs now, so stop at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    delay = 1.0
+    while True:
+        time.sleep(delay)
+        try:
+            conn.ping()
+            return
+        except (RedisConnectionError, RedisTimeoutError):
+            delay = min(delay * 2, 10.0)

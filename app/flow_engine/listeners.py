@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 RECORD_EVENTS = ("record.created", "record.updated", "record.deleted")
 _MAX_CACHED = 4096
-_cache: dict[str, tuple[bytes | None, "Listeners"]] = {}
+_cache: dict[str, tuple[tuple, "Listeners"]] = {}
 _lock = threading.Lock()
 
 
@@ -53,11 +53,29 @@ def _redis():
     return redis()
 
 
+_EPOCH = "formloom:flows:listeners:epoch"
+
+
+def _generations(ids: list[str]) -> list[tuple[bytes, bytes | None]]:
+    """(epoch, generation) per workspace. A Redis that restarted or was flushed starts its
+    counters again, so a cached generation could match a new one; the epoch, new after each
+    such start, makes every copy cached before it stale."""
+    conn = _redis()
+    keys = [_EPOCH, *(_key(w) for w in ids)]
+    values = conn.mget(keys)
+    if values[0] is None:
+        from app.ids import new_id
+
+        conn.set(_EPOCH, new_id(), nx=True)
+        values = conn.mget(keys)
+    return [(values[0], generation) for generation in values[1:]]
+
+
 def for_workspaces(session: Session, workspace_ids: set[str]) -> dict[str, Listeners]:
     """The listeners of each workspace; one Redis round trip checks every cached copy. Raises
     when Redis is down, so callers treat every event as heard (the job or the sweeper decides)."""
     ids = sorted(workspace_ids)
-    generations = _redis().mget([_key(w) for w in ids])
+    generations = _generations(ids)
     found = {}
     for workspace_id, generation in zip(ids, generations):
         cached = _cache.get(workspace_id)

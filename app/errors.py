@@ -55,3 +55,7 @@ class LimitExceeded(FormloomError):
 
 class Unavailable(FormloomError):
     code, status = "unavailable", 503
+
+
+class StorageFull(FormloomError):
+    code, status = "storage_full", 507

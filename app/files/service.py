@@ -100,18 +100,25 @@ def upload(session: Session, actor: Actor, stream: BinaryIO, filename: str | Non
     storage = get_storage()
     storage.save(key, spool)
     thumbnail_key = None
-    if content_type in IMAGE_TYPES:
-        spool.seek(0)
-        thumb = make_thumbnail(spool)
-        if thumb is not None:
-            thumbnail_key = key + ".thumb"
-            storage.save(thumbnail_key, io.BytesIO(thumb))
-    row = File(id=file_id, workspace_id=actor.workspace_id, name=name, size=size,
-               content_type=content_type, storage_key=key, thumbnail_key=thumbnail_key,
-               purpose=purpose, form_id=form_id, field_key=field_key,
-               sha256=digest.hexdigest(), created_by=actor.user_id)
-    session.add(row)
-    session.flush()
+    try:
+        if content_type in IMAGE_TYPES:
+            spool.seek(0)
+            thumb = make_thumbnail(spool)
+            if thumb is not None:
+                thumbnail_key = key + ".thumb"
+                storage.save(thumbnail_key, io.BytesIO(thumb))
+        row = File(id=file_id, workspace_id=actor.workspace_id, name=name, size=size,
+                   content_type=content_type, storage_key=key, thumbnail_key=thumbnail_key,
+                   purpose=purpose, form_id=form_id, field_key=field_key,
+                   sha256=digest.hexdigest(), created_by=actor.user_id)
+        session.add(row)
+        session.flush()
+    except BaseException:
+        # No row will point at the bytes already stored: remove them with the failed upload.
+        for stored in (key, thumbnail_key):
+            if stored:
+                storage.delete(stored)
+        raise
     return row
 
 

@@ -1,12 +1,18 @@
 """Where file bytes live: a small storage interface with a local-disk default under UPLOAD_DIR."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import current_app
+
+from app.errors import StorageFull
+from app.i18n import _
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 class Storage(Protocol):
@@ -29,12 +35,22 @@ class LocalDiskStorage:
         return path
 
     def save(self, key: str, source: BinaryIO) -> None:
+        """Write to a temporary name, then rename: a failed write (a full disk) leaves
+        nothing behind, and readers never see half a file."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".{os.getpid()}.part")
-        with open(tmp, "wb") as out:
-            shutil.copyfileobj(source, out, 1024 * 1024)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno in _FULL:
+                raise StorageFull(_("The file store is full; ask your administrator to free "
+                                    "space, then upload again",
+                                    "文件存储空间已满，请联系管理员清理空间后重新上传")) from exc
+            raise
 
     def open(self, key: str) -> BinaryIO:
         return open(self._path(key), "rb")

@@ -10,7 +10,7 @@ import { useNotify } from '../../common/useNotify';
 import { storedFields } from '../../forms/model';
 
 /** Field types a public link can show (the server's PUBLIC_TYPES). */
-const PUBLIC_TYPES = new Set(['text', 'textarea', 'number', 'checkbox', 'date', 'datetime', 'select', 'multiselect', 'phone', 'email', 'url', 'rating', 'address', 'location', 'subform']);
+const PUBLIC_TYPES = new Set(['text', 'textarea', 'number', 'checkbox', 'date', 'datetime', 'select', 'multiselect', 'phone', 'email', 'url', 'rating', 'address', 'location', 'subform', 'file', 'image']);
 
 interface Link { url: string; token: string; enabled: boolean; config?: Record<string, unknown>; submissions?: number }
 

@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.errors import BadRequest
 from app.extensions import unit_of_work
 from app.i18n import _, render
-from app.models import Dashboard, Form, Record
+from app.models import Dashboard
 from app.report_engine import dashboards
 from app.report_engine.run import run_report
 from app.services.apps import get_app
@@ -162,17 +162,9 @@ def drill_down(dashboard_id, widget_id, query):
         target = dashboards.drill_filter(s, actor, dashboard_id, widget_id,
                                          _json_param(query["point"], "point"),
                                          _json_param(query["filters"], "filters"))
-        stmt = dashboards.system_field_records(s, actor, target["form_id"], target["filter"])
-        if stmt is None:
-            page = records.query(s, actor, target["form_id"], filter=target["filter"],
-                                 limit=query["limit"], cursor=query["cursor"])
-        else:
-            page = paginate(s, stmt, Record.id, query["limit"], query["cursor"])
-        items = page["items"]
-        if items and not isinstance(items[0], dict):
-            form = s.get(Form, target["form_id"])
-            items = [records.serialize(s, actor, form, r) for r in items]
-        return jsonify({**target, "items": items, "next_cursor": page.get("next_cursor")})
+        page = records.query(s, actor, target["form_id"], filter=target["filter"],
+                             limit=query["limit"], cursor=query["cursor"])
+        return jsonify({**target, "items": page["items"], "next_cursor": page["next_cursor"]})
 
 
 @endpoint(bp, "GET", "/dashboards/<dashboard_id>/widgets/<widget_id>/export", query=DataQuery,

@@ -16,8 +16,11 @@ from app.form_engine.sqljson import field_number, field_text
 from app.i18n import _
 from app.models import Form, Record
 
-_META = {"id": (Record.id, "text"), "created_at": (Record.created_at, "datetime"),
-         "updated_at": (Record.updated_at, "datetime")}
+# Record columns a list sorts by when the form has no field of that key (system fields; `id` is
+# the record id too).
+_META = {"id": (Record.id, "text"), "record_id": (Record.id, "text"),
+         "created_at": (Record.created_at, "datetime"),
+         "updated_at": (Record.updated_at, "datetime"), "created_by": (Record.created_by, "text")}
 
 
 @dataclass(frozen=True)
@@ -35,18 +38,19 @@ def _numeric(field: dict) -> bool:
 
 
 def parse_sort(form: Form, sort: str | None, dialect: str) -> list[SortKey]:
-    """`-amount,name` -> sort keys; 400 for a key that is not a stored field or id/created_at/
-    updated_at."""
+    """`-amount,name` -> sort keys; 400 for a key that is not a stored field or a system field
+    (id, record_id, created_at, updated_at, created_by). A field of the form wins over a system
+    field of the same key."""
     fields = {f["key"]: f for f in form.definition["fields"]}
     keys = []
     for part in [p.strip() for p in (sort or "").split(",") if p.strip()]:
         desc = part.startswith("-")
         key = part.lstrip("-+")
-        if key in _META:
-            column, kind = _META[key]
-        elif key in fields and registry.get(fields[key]["type"]).stores:
+        if key in fields and registry.get(fields[key]["type"]).stores:
             kind = "number" if _numeric(fields[key]) else "text"
             column = field_number(key, dialect) if kind == "number" else field_text(key, dialect)
+        elif key in _META and key not in fields:
+            column, kind = _META[key]
         else:
             raise BadRequest(_("Cannot sort by '{k}'", "不能按“{k}”排序", k=key),
                              {"fields": {"sort": [_("Unknown field", "未知字段")]}})

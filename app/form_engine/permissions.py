@@ -10,9 +10,9 @@ from sqlalchemy.orm import object_session
 from app.auth.actor import Actor
 from app.errors import Forbidden
 from app.form_engine.app_roles import held_roles
-from app.form_engine.sqljson import field_text
 from app.i18n import _
 from app.models import Form, Record
+from app.rule_engine.sql import field_text
 
 ALL_OPERATIONS = frozenset({"view", "create", "edit", "delete", "import", "export"})
 _DEFAULT_OPERATIONS = {
@@ -117,19 +117,19 @@ def require(actor: Actor, form: Form, operation: str) -> RoleRules:
     return rules
 
 
-def scope_clause(actor: Actor, form: Form):
-    """A clause limiting Record rows to the actor's data scope on this form."""
+def scope_clause(actor: Actor, form: Form, records=Record):
+    """A clause limiting rows of `records` (the Record entity, or an alias of it in a subquery)
+    to the actor's data scope on this form."""
     rules = rules_for(actor, form)
     if rules.scope == "own":
-        return Record.owner_id == actor.user_id
+        return records.owner_id == actor.user_id
     if rules.scope == "department":
         if not actor.department_ids:
-            return Record.owner_id == actor.user_id
-        dialect = object_session(form).get_bind().dialect.name
+            return records.owner_id == actor.user_id
         departments = list(actor.department_ids)
-        return sa.or_(Record.owner_id == actor.user_id, *(
-            Record.department_id.in_(departments) if source is None
-            else field_text(source, dialect).in_(departments)
+        return sa.or_(records.owner_id == actor.user_id, *(
+            records.department_id.in_(departments) if source is None
+            else field_text(records.data, source).in_(departments)
             for source in sorted(rules.department_sources, key=str)))
     return sa.true()
 

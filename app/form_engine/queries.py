@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import clock, rule_engine
 from app.auth.actor import Actor
 from app.errors import ValidationFailed
-from app.form_engine import expressions, keyset, permissions, pipeline
+from app.form_engine import expressions, keyset, permissions, pipeline, system_fields
 from app.form_engine.fields.relation import relation_ids
 from app.form_engine.forms import compiled_form, form_rule_schema, get_form, get_form_by_key
 from app.form_engine.sqljson import points_at
@@ -32,30 +32,84 @@ def _env(session: Session, actor: Actor, form: Form) -> EvalEnv:
 
 
 def checked_filter(session: Session, actor: Actor, form: Form, text: str) -> dict:
-    """The rule schema the filter is valid against; 422 at `filter` when it is not."""
-    schema = form_rule_schema(session, form)
-    hidden = permissions.rules_for(actor, form).hidden
-    visible = {k: v for k, v in schema.items() if k not in hidden}
-    problem = expressions.check(text, visible)
+    """The rule schema the filter is evaluated against; 422 at `filter` when it is not valid for
+    what the actor may see (a field hidden from them, here or in a related form, is unknown)."""
+    problem = expressions.check(text, visible_schema(session, actor, form))
     if problem is not None:
         raise ValidationFailed(_("The filter is not valid", "筛选条件无效"), {"fields": {"filter": [problem]}})
-    return schema
+    return filter_schema(session, form)
 
 
-def filter_clause(session: Session, form: Form, text: str, env: EvalEnv | None = None):
-    """The SQL clause of a filter, or None when the rule engine cannot compile it."""
+def filter_schema(session: Session, form: Form) -> dict:
+    """The form's fields with related forms' fields, and the system fields its own do not shadow."""
+    return {**system_fields.rule_specs(form.definition), **form_rule_schema(session, form)}
+
+
+def visible_schema(session: Session, actor: Actor, form: Form) -> dict:
+    """`filter_schema` less what the actor may not read: the form's hidden fields, and through
+    each relation the target form's hidden fields (all of them when the actor may not view it)."""
+    schema = filter_schema(session, form)
+    hidden = permissions.rules_for(actor, form).hidden
+    fields = {f["key"]: f for f in form.definition["fields"]}
+    visible = {}
+    for key, spec in schema.items():
+        if key in hidden:
+            continue
+        field = fields.get(key)
+        if field is not None:
+            spec = _visible_related(session, actor, form, field, spec)
+        visible[key] = spec
+    return visible
+
+
+def _visible_related(session: Session, actor: Actor, form: Form, field: dict, spec: dict) -> dict:
+    if not isinstance(spec, dict) or "fields" not in spec:
+        return spec
+    if field["type"] == "subform":
+        rows = {f["key"]: f for f in field.get("fields", [])}
+        return {**spec, "fields": {k: _visible_related(session, actor, form, rows[k], s)
+                                   if k in rows else s for k, s in spec["fields"].items()}}
+    if field["type"] != "relation":
+        return spec
+    target = get_form_by_key(session, form.workspace_id, form.app_id, field["target"])
+    if target is None:
+        return spec
+    rules = permissions.rules_for(actor, target)
+    if "view" not in rules.operations:
+        return {**spec, "fields": {}}   # no "fields" would let the check accept any name
+    return {**spec, "fields": {k: v for k, v in spec["fields"].items() if k not in rules.hidden}}
+
+
+def filter_clause(session: Session, form: Form, text: str, env: EvalEnv | None = None,
+                  actor: Actor | None = None):
+    """The SQL clause of a filter, or None when the rule engine cannot compile it. With `actor`,
+    related records outside their data scope read as missing (blank)."""
     to_sql = getattr(rule_engine, "to_sql", None)
     if to_sql is None:
         return None
     try:
-        return to_sql(text, form_rule_schema(session, form), Record.data, env=env,
-                      related=related_rows(session, form))
+        return to_sql(text, filter_schema(session, form), Record.data, env=env,
+                      related=related_rows(session, form, actor),
+                      columns=system_fields.columns(form.definition))
     except (NotImplementedError, rule_engine.RuleError, TypeError, ValueError, KeyError):
         return None
 
 
-def related_rows(session: Session, form: Form):
-    """relation key -> the records of its target form, for filters on their fields (customer.name)."""
+def _relation_targets(session: Session, form: Form) -> dict[str, Form]:
+    """relation key -> its target form (relations whose target exists)."""
+    out = {}
+    for f in form.definition["fields"]:
+        if f["type"] == "relation":
+            target = get_form_by_key(session, form.workspace_id, form.app_id, f["target"])
+            if target is not None:
+                out[f["key"]] = target
+    return out
+
+
+def related_rows(session: Session, form: Form, actor: Actor | None = None):
+    """relation key -> the records of its target form (within the actor's data scope there, so
+    a filter cannot tell which records out of it match), for filters on their fields
+    (customer.name)."""
     targets = {f["key"]: f["target"] for f in form.definition["fields"] if f["type"] == "relation"}
 
     def rows(key: str) -> RelatedRows | None:
@@ -64,32 +118,48 @@ def related_rows(session: Session, form: Form):
         if target is None:
             return None
         other = sa.orm.aliased(Record)
-        return RelatedRows(other.id, other.data, other.form_id == target.id)
+        where = other.form_id == target.id
+        if actor is not None:
+            where = sa.and_(where, permissions.scope_clause(actor, target, other))
+        return RelatedRows(other.id, other.data, where)
     return rows
 
 
-def related_expander(session: Session, form: Form, schema: dict, text: str):
-    """For the Python fallback: records -> their data with each relation the filter reads through
-    (customer.name, buyers.name) replaced by the related records' data; None when the filter
-    reads no related field."""
-    keys = {p[0] for p in expressions.referenced_paths(text)
+def python_reader(session: Session, actor: Actor, form: Form, schema: dict, text: str):
+    """For the Python fallback: records -> the data the filter reads: the system fields it names,
+    and each relation it reads through (customer.name, buyers.name) replaced by the related
+    records' data (a record outside the actor's scope on its form reads as missing)."""
+    paths = expressions.referenced_paths(text)
+    own = {f["key"] for f in form.definition["fields"]}
+    system = {p[0] for p in paths if p[0] in system_fields.SYSTEM_FIELDS and p[0] not in own}
+    keys = {p[0] for p in paths
             if len(p) > 1 and (schema.get(p[0]) or {}).get("type") == "relation"}
-    if not keys:
-        return None
+    targets = {k: t for k, t in _relation_targets(session, form).items() if k in keys}
 
-    def expand(chunk: list[Record]) -> list[dict]:
-        ids = {i for r in chunk for k in keys for i in relation_ids(r.data.get(k))}
-        found = dict(session.execute(sa.select(Record.id, Record.data).where(
-            Record.id.in_(ids), Record.workspace_id == form.workspace_id)).all()) if ids else {}
+    def related(chunk: list[Record]) -> dict[str, dict]:
+        found = {}
+        for key, target in targets.items():
+            ids = {i for r in chunk for i in relation_ids(r.data.get(key))} - set(found)
+            if ids:
+                found.update(session.execute(sa.select(Record.id, Record.data).where(
+                    Record.id.in_(ids), Record.form_id == target.id,
+                    Record.workspace_id == form.workspace_id,
+                    permissions.scope_clause(actor, target))).all())
+        return found
+
+    def read(chunk: list[Record]) -> list[dict]:
+        if not system and not keys:
+            return [r.data for r in chunk]
+        found = related(chunk) if keys else {}
         out = []
         for r in chunk:
-            data = dict(r.data)
+            data = {**r.data, **system_fields.values(r, system)}
             for k in keys:
                 value = data.get(k)
                 data[k] = [found.get(i) for i in value] if isinstance(value, list) else found.get(value)
             out.append(data)
         return out
-    return expand
+    return read
 
 
 def _base(session: Session, actor: Actor, form: Form, *columns) -> sa.Select:
@@ -129,13 +199,13 @@ def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = 
     clause = schema = None
     if filter:
         schema = checked_filter(session, actor, form, filter)
-        clause = filter_clause(session, form, filter, env)
+        clause = filter_clause(session, form, filter, env, actor)
         if clause is not None:
             stmt = stmt.where(clause)
     python_filter = filter if filter and clause is None else None
     stmt = stmt.order_by(*keyset.order_by(keys))
-    expand = related_expander(session, form, schema, python_filter) if python_filter else None
-    rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1, expand)
+    read = python_reader(session, actor, form, schema, python_filter) if python_filter else None
+    rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1, read)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -154,7 +224,7 @@ def _page(session, stmt, keys, position, size) -> list[tuple[Record, list]]:
     return [(row[0], list(row[1:])) for row in session.execute(stmt.limit(size))]
 
 
-def _take(session, stmt, keys, position, python_filter, schema, env, want, expand=None
+def _take(session, stmt, keys, position, python_filter, schema, env, want, read=None
           ) -> list[tuple[Record, list]]:
     """`want` rows after `position`; a filter SQL cannot express is applied while streaming
     keyset chunks."""
@@ -164,7 +234,7 @@ def _take(session, stmt, keys, position, python_filter, schema, env, want, expan
     while len(found) < want:
         chunk = _page(session, stmt, keys, position, STREAM_CHUNK)
         records = [r for r, _values in chunk]
-        for (record, values), data in zip(chunk, expand(records) if expand else [r.data for r in records]):
+        for (record, values), data in zip(chunk, read(records)):
             if expressions.truthy(python_filter, data, env, schema):
                 found.append((record, values))
                 if len(found) == want:
@@ -184,16 +254,15 @@ def count(session: Session, actor: Actor, form_id: str, filter: str | None = Non
         return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     schema = checked_filter(session, actor, form, filter)
     env = _env(session, actor, form)
-    clause = filter_clause(session, form, filter, env)
+    clause = filter_clause(session, form, filter, env, actor)
     if clause is not None:
         return session.scalar(sa.select(sa.func.count()).select_from(stmt.where(clause).subquery()))
     total, last_id = 0, ""
     stmt = stmt.order_by(Record.id)
-    expand = related_expander(session, form, schema, filter)
+    read = python_reader(session, actor, form, schema, filter)
     while True:
         chunk = list(session.scalars(stmt.where(Record.id > last_id).limit(STREAM_CHUNK)))
-        rows = expand(chunk) if expand else [r.data for r in chunk]
-        total += sum(1 for data in rows if expressions.truthy(filter, data, env, schema))
+        total += sum(1 for data in read(chunk) if expressions.truthy(filter, data, env, schema))
         if len(chunk) < STREAM_CHUNK:
             return total
         last_id = chunk[-1].id

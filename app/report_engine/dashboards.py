@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 from app.auth.actor import Actor
 from app.errors import Conflict, FormloomError, NotFound, ValidationFailed
 from app.i18n import _, render
-from app.models import App, Dashboard, Form, Record
+from app.models import App, Dashboard, Form
 from app.models.scope import get_scoped, scoped
 from app.report_engine import access, hot_fields
 from app.report_engine.fields import SYSTEM_FIELDS
 from app.report_engine.filters import check_filter
 from app.report_engine.run import run_report
-from app.report_engine.sources import RecordsQuery
-from app.report_engine.spec import check_spec, load_source, schema_errors
+from app.report_engine.spec import check_spec, schema_errors
 
 
 def _check(session: Session, actor: Actor, app_id: str, definition: dict) -> dict:
@@ -275,21 +274,3 @@ def drill_filter(session: Session, actor: Actor, dashboard_id: str, widget_id: s
         multi = info.value_type == "array" or info.parent is not None
         parts.append(f"({value_expression(d['field'], point[name], d.get('bucket'), multi)})")
     return {"form_id": source.form.id, "filter": " and ".join(parts) or None}
-
-
-def system_field_records(session: Session, actor: Actor, form_id: str, expression: str | None
-                         ) -> sa.Select | None:
-    """The viewer's records of `form_id` matching a drill-down filter that reads system fields
-    (created_at, ...), which the form engine's record filters do not know; None when the filter
-    reads none, so the form engine's query can run it."""
-    if not expression:
-        return None
-    source = load_source(session, actor, get_scoped(session, Form, form_id, actor.workspace_id,
-                                                    what="form"))
-    read = check_filter(expression, source.fields, "/filter")
-    if not any(source.fields[k].column for k in read if k in source.fields):
-        return None
-    rq = RecordsQuery(dialect=session.get_bind().dialect.name, source=source, actor=actor,
-                      session=session)
-    rq.add_filter(expression)
-    return rq.select(Record)

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
-from app.i18n import _
+from app.form_engine.system_fields import SYSTEM_FIELDS, iso_utc_text
 from app.models import Record
 from app.rule_engine import sql as rule_sql
 
@@ -80,41 +78,10 @@ def field_map(definition: dict) -> dict[str, FieldInfo]:
     return out
 
 
-# Record columns every form can report on as if they were its fields (a form's own field with the
-# same key wins): key -> (records column, field definition).
-SYSTEM_FIELDS = {
-    "created_at": ("created_at", {"type": "datetime", "label": _("Created at", "创建时间")}),
-    "updated_at": ("updated_at", {"type": "datetime", "label": _("Updated at", "更新时间")}),
-    "created_by": ("created_by", {"type": "user", "label": _("Created by", "创建人")}),
-    "record_id": ("id", {"type": "text", "label": _("Record ID", "记录 ID")}),
-}
-
-
 def system_fields(taken) -> dict[str, FieldInfo]:
     """The system fields whose keys are not in `taken` (the form's own field keys)."""
     return {key: FieldInfo(key, d["type"], value_type_of(d), d, column=column)
             for key, (column, d) in SYSTEM_FIELDS.items() if key not in taken}
-
-
-class iso_utc_text(FunctionElement):
-    """A datetime column as the text the form engine stores date-times in ('YYYY-MM-DDTHH:MM:SSZ',
-    UTC, whole seconds), so system date-times compare, sort and bucket like stored fields."""
-
-    type = sa.String()
-    inherit_cache = True
-    name = "iso_utc_text"
-
-
-@compiles(iso_utc_text)
-def _iso_utc_text_sqlite(element, compiler, **kw):
-    # SQLite keeps naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (app.models.base.UTCDateTime).
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(iso_utc_text, "postgresql")
-def _iso_utc_text_pg(element, compiler, **kw):
-    return (f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC', "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
 
 
 def column_text(info: FieldInfo) -> sa.ColumnElement:

@@ -287,12 +287,16 @@ def _iso_datetime(d: dt.datetime) -> str:
 
 class SqlCompiler:
     """Compiles over the fields of `schema` stored in `data_column`. With `scope` set it compiles
-    a related record's fields (`customer.name` read as `name` of the customer's data)."""
+    a related record's fields (`customer.name` read as `name` of the customer's data). `columns`
+    maps keys read from elsewhere than the data column (a record's created_at) to their SQL
+    text in the stored format, NULL when blank."""
 
     def __init__(self, schema: dict, data_column, env: EvalEnv,
-                 related: Callable[[str], RelatedRows | None] | None = None, scope: str | None = None):
+                 related: Callable[[str], RelatedRows | None] | None = None, scope: str | None = None,
+                 columns: dict | None = None):
         self.schema = schema or {}
         self.column = data_column
+        self.columns = columns or {}
         self.env = env
         self.related = related
         self.scope = scope
@@ -302,6 +306,11 @@ class SqlCompiler:
         self.evaluator.deadline = float("inf")
 
     # -- helpers
+    def text_of(self, key: str):
+        """A field's text as every read of it in this compiler sees it."""
+        column = self.columns.get(key)
+        return column if column is not None else field_text(self.column, key)
+
     def _has_refs(self, node) -> bool:
         for sub in ast.walk(node):
             if hasattr(sub, "parts"):
@@ -349,7 +358,9 @@ class SqlCompiler:
         rtype = rule_type_of(spec)
         if rtype not in _SQL_FIELD_TYPES:
             raise NotCompilable(f"field type {rtype}")
-        raw = field_text(self.column, key)
+        if key in self.columns and rtype not in ("text", "date", "datetime"):
+            raise NotCompilable(f"{rtype} read from a column")
+        raw = self.text_of(key)
         if rtype == "number":
             number = field_number(self.column, key)
             return Typed(number if self.bare else sa.func.coalesce(number, 0.0), "number", raw=raw)
@@ -490,7 +501,7 @@ class SqlCompiler:
                 cond = self.compare_plain(node)
             finally:
                 self.bare = False
-            raw = field_text(self.column, next(iter(keys)))
+            raw = self.text_of(next(iter(keys)))
             # The comparison first: both dialects stop there for most rows, so the guard's second
             # read of the field (a second JSON parse on SQLite) runs only for the rest.
             guarded = sa.or_(cond, raw.is_(None)) if blank else sa.and_(cond, raw.is_not(None))
@@ -667,7 +678,7 @@ class SqlCompiler:
             key = self.field_key(args[0])
             if key is None or key not in self.schema:
                 raise NotCompilable("ISBLANK of an expression")
-            raw = field_text(self.column, key)
+            raw = self.text_of(key)
             return Typed(sa.or_(raw.is_(None), raw == "", raw == "[]"), "boolean")
         if name == "CONTAINS":
             hay, needle = self.compile(args[0]), self.compile(args[1])
@@ -752,16 +763,17 @@ def _cmp_sql(op: str, a, b):
 
 
 def to_sql(expression: str, schema: dict, data_column, *, env: EvalEnv | None = None,
-           related: Callable[[str], RelatedRows | None] | None = None):
+           related: Callable[[str], RelatedRows | None] | None = None, columns: dict | None = None):
     """A WHERE condition equivalent to Python evaluation of `expression`, or None. `related` maps
     a single relation's key to its target records (RelatedRows): conditions on the related
-    record's fields (customer.name = 'x') then compile to a subquery over them."""
+    record's fields (customer.name = 'x') then compile to a subquery over them. `columns` maps
+    keys of `schema` read from other columns than `data_column` to their SQL text."""
     env = env or DEFAULT_ENV
     try:
         parsed = parse(expression)
     except RuleError:
         return None
-    compiler = SqlCompiler(schema, data_column, env, related)
+    compiler = SqlCompiler(schema, data_column, env, related, columns=columns)
     previous = set_current_env(env)
     try:
         return compiler.condition(parsed.tree)

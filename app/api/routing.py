@@ -35,10 +35,21 @@ class EndpointDoc:
 REGISTRY: list[EndpointDoc] = []
 
 
+_instances: dict[tuple, Schema] = {}
+
+
 def _schema_instance(schema, **kwargs):
+    """One instance per schema class and options: building a marshmallow schema deep-copies
+    its fields, which cost more than loading a small body. Instances hold no per-call state."""
     if schema is None:
         return None
-    return schema(**kwargs) if isinstance(schema, type) else schema
+    if not isinstance(schema, type):
+        return schema
+    key = (schema, tuple(sorted(kwargs.items())))
+    instance = _instances.get(key)
+    if instance is None:
+        instance = _instances[key] = schema(**kwargs)
+    return instance
 
 
 def json_body() -> Any:

@@ -23,16 +23,24 @@ def _lang() -> str:
     return negotiate(request.headers.get("Accept-Language"))
 
 
-def _membership_rows(conn, where) -> list:
-    """One round trip: the membership's role, the workspace's time zone and the user's
-    departments (one row per department), plus the token's id and last use when `where`
-    starts from a token."""
-    stmt = (sa.select(Membership.user_id, Membership.workspace_id, Membership.role,
+def _membership_select() -> sa.Select:
+    """The membership's role, the workspace's time zone and the user's departments (one row
+    per department): everything an actor needs, in one round trip."""
+    return (sa.select(Membership.user_id, Membership.workspace_id, Membership.role,
                       Workspace.timezone, UserDepartment.department_id)
             .join(Workspace, Workspace.id == Membership.workspace_id)
             .outerjoin(UserDepartment, sa.and_(UserDepartment.user_id == Membership.user_id,
                                                UserDepartment.workspace_id == Membership.workspace_id)))
-    return list(conn.execute(where(stmt)))
+
+
+# Built once with bound parameters: constructing these per request cost more than running them.
+_BY_SESSION = _membership_select().where(Membership.user_id == sa.bindparam("user_id"),
+                                         Membership.workspace_id == sa.bindparam("workspace_id"))
+_BY_TOKEN = (_membership_select()
+             .add_columns(ApiToken.id.label("token_id"), ApiToken.last_used_at)
+             .join(ApiToken, sa.and_(ApiToken.user_id == Membership.user_id,
+                                     ApiToken.workspace_id == Membership.workspace_id))
+             .where(ApiToken.token_hash == sa.bindparam("digest")))
 
 
 def _actor_from(rows: list, via: str) -> Actor | None:
@@ -44,7 +52,7 @@ def _actor_from(rows: list, via: str) -> Actor | None:
                  department_ids=departments, lang=_lang(), timezone=first.timezone)
 
 
-def _read(work):
+def _read(stmt: sa.Select, **params) -> list:
     """Authentication only reads: outside a transaction on PostgreSQL (no BEGIN/COMMIT round
     trips on every request) and in a deferred one on SQLite (never the write lock)."""
     from app.db import read_only_work
@@ -53,7 +61,7 @@ def _read(work):
     token = read_only_work.set(True)
     try:
         with db().read_connection() as conn:
-            return work(conn)
+            return list(conn.execute(stmt, params))
     finally:
         read_only_work.reset(token)
 
@@ -65,14 +73,7 @@ def authenticate() -> Actor:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         digest = token_hash(header[7:].strip())
-
-        def by_token(stmt):
-            return (stmt.add_columns(ApiToken.id.label("token_id"), ApiToken.last_used_at)
-                    .join(ApiToken, sa.and_(ApiToken.user_id == Membership.user_id,
-                                            ApiToken.workspace_id == Membership.workspace_id))
-                    .where(ApiToken.token_hash == digest))
-
-        rows = _read(lambda conn: _membership_rows(conn, by_token))
+        rows = _read(_BY_TOKEN, digest=digest)
         actor = _actor_from(rows, "token")
         if actor is None:
             raise Unauthenticated(_("The API token is invalid or revoked",
@@ -82,8 +83,8 @@ def authenticate() -> Actor:
         user_id, workspace_id = session.get("user_id"), session.get("workspace_id")
         if not user_id or not workspace_id:
             raise Unauthenticated(_("Please log in", "请先登录"))
-        actor = _actor_from(_read(lambda conn: _membership_rows(conn, lambda stmt: stmt.where(
-            Membership.user_id == user_id, Membership.workspace_id == workspace_id))), "session")
+        actor = _actor_from(_read(_BY_SESSION, user_id=user_id, workspace_id=workspace_id),
+                            "session")
         if actor is None:
             session.clear()
             raise Unauthenticated(_("Please log in", "请先登录"))

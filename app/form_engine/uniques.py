@@ -2,6 +2,7 @@
 value hash), so two concurrent writes of the same phone cannot both commit."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -67,10 +68,9 @@ def claim(session: Session, form_id: str, record_id: str, wanted: dict[str, str]
     # One statement decides: rows that could not be inserted are held by someone already
     # (ON CONFLICT also covers a concurrent writer that committed first).
     for _attempt in range(3):
-        insert = _insert_ignoring_conflicts(session)(UniqueValue).values([
+        got = set(session.scalars(_claim_statement(session.get_bind().dialect.name), [
             {"form_id": form_id, "constraint_key": c, "value_hash": h, "record_id": record_id}
-            for c, h in add.items()]).on_conflict_do_nothing().returning(UniqueValue.constraint_key)
-        got = set(session.scalars(insert))
+            for c, h in add.items()]))
         add = {c: h for c, h in add.items() if c not in got}
         if not add:
             return
@@ -85,12 +85,16 @@ def claim(session: Session, form_id: str, record_id: str, wanted: dict[str, str]
     raise conflict(add)
 
 
-def _insert_ignoring_conflicts(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
+@functools.cache
+def _claim_statement(dialect: str):
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING, built once (a statement built per call is
+    compiled per call)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    return insert(UniqueValue).on_conflict_do_nothing().returning(
+        UniqueValue.constraint_key, sort_by_parameter_order=True)
 
 
 def release(session: Session, record_id: str) -> None:

@@ -58,7 +58,8 @@ def test_build_enable_run_and_watch(ui):
     expect(page.get_by_test_id("run-step")).to_have_count(2)
 
     page.reload()
-    expect(message.get_by_test_id("stat-entered")).to_have_text("1")
+    # The reload fetches the designer, the flow, its forms and then the counters: slow on a busy machine.
+    expect(message.get_by_test_id("stat-entered")).to_have_text("1", timeout=20_000)
     expect(condition.get_by_test_id("stat-entered")).to_have_text("1")
 
 

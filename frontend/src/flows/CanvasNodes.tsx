@@ -4,11 +4,14 @@ import { Badge, Tooltip } from 'antd';
 import { WarningFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { NODE_ICONS, outputBranches, TRIGGER_ICON_FALLBACK, TRIGGER_ICONS } from './catalog';
+import type { Label } from '../api/types';
+import { labelText } from '../common/label';
 import type { CanvasNode } from './graph';
 import type { FlowNode } from './types';
 
-function summary(node: FlowNode, t: (k: string, o?: Record<string, unknown>) => string): string {
-  const s = (v: unknown) => (typeof v === 'string' ? v : '');
+function summary(node: FlowNode, t: (k: string, o?: Record<string, unknown>) => string, lang: string): string {
+  // Per-language texts ({"zh", "en"}) show in the viewer's language.
+  const s = (v: unknown) => (typeof v === 'string' ? v : v && typeof v === 'object' ? labelText(v as Label, lang, '') : '');
   switch (node.type) {
     case 'condition': case 'switch': return s(node.expression);
     case 'wait': return s(node.duration);
@@ -18,7 +21,11 @@ function summary(node: FlowNode, t: (k: string, o?: Record<string, unknown>) => 
     case 'http_request': return `${s(node.method)} ${s(node.url)}`;
     case 'set_variable': return Object.keys((node.set as object) ?? {}).join(', ');
     case 'create_record': case 'query_records': return s(node.form);
-    case 'update_record': case 'delete_record': return typeof node.target === 'object' ? s((node.target as { form?: string }).form) : t('targetRecord');
+    case 'update_record': case 'delete_record':
+      if (node.for_each) return `${t('targetEach')} · ${s(node.for_each)}`;
+      return typeof node.target === 'object' ? s((node.target as { form?: string }).form) : t('targetRecord');
+    case 'query_report': return s((node.spec as { source?: string } | undefined)?.source);
+    case 'end': return node.status === 'cancelled' ? t('endCancelled') : '';
     default: return '';
   }
 }
@@ -90,11 +97,11 @@ export function TriggerNode({ data, selected }: NodeProps<CanvasNode>) {
 }
 
 export function StepNode({ data, selected, id }: NodeProps<CanvasNode>) {
-  const { t } = useTranslation('flows');
+  const { t, i18n } = useTranslation('flows');
   const node = data.node!;
   return (
     <Frame selected={!!selected} data={data} testId={`flow-node-${id}`} icon={NODE_ICONS[node.type]}
-      title={`${t(`node.${node.type}`)}`} sub={summary(node, t)}>
+      title={labelText(node.name, i18n.language, '') || t(`node.${node.type}`)} sub={summary(node, t, i18n.language)}>
       <Handle type="target" position={Position.Top} />
       <BranchHandles branches={[...outputBranches(node), ...(data.extraBranches ?? [])]} />
     </Frame>

@@ -6,7 +6,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { Alert, Button, Input, Result, Space, Spin, Switch, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { ApartmentOutlined, DeleteOutlined, SaveOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DeleteOutlined, SaveOutlined, SettingOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
@@ -19,13 +19,19 @@ import { flowGraph, useCreateFlow, useFlow, useFlowStats, useSaveFlow, useToggle
 import { defaultNode, defaultTrigger, newNodeId, outputBranches } from './catalog';
 import { nodeTypes } from './CanvasNodes';
 import { errorsByNode, fromCanvas, layeredPositions, normaliseStats, toCanvas, toCanvasEdge, TRIGGER_ID, type CanvasNode } from './graph';
+import { FlowContext } from './panel/context';
+import { FlowSettingsEditor } from './panel/FlowSettingsEditor';
 import { NodeEditor } from './panel/NodeEditor';
+import { hasText, langOf, variant, withLabelText } from './panel/texts';
 import { TriggerEditor } from './panel/TriggerEditor';
 import { DRAG_TYPE, Palette } from './Palette';
 import { RunsPanel } from './RunsPanel';
 import { describeOutput, TestPanel } from './TestPanel';
 import { useUnsavedGuard } from './useUnsavedGuard';
 import type { FlowGraph, FlowNode, NodeType, TestResult, Trigger } from './types';
+
+/** Selecting this shows the flow's own settings instead of a step's. */
+const FLOW_SETTINGS = '__flow';
 
 export default function FlowDesignerPage() {
   const { appId, flowId } = useParams();
@@ -56,7 +62,9 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
   const start = useMemo(() => toCanvas(initial), [initial]);
   const [nodes, setNodes, onNodesChange] = useNodesState<CanvasNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(start.edges);
-  const [name, setName] = useState(labelText(initial.name, i18n.language, ''));
+  // The flow's own keys (name, description, settings, ui) as loaded, changed only by the user.
+  const [envelope, setEnvelope] = useState<FlowGraph>(initial);
+  const lang = langOf(i18n.language);
   const [selected, setSelected] = useState<string | null>(TRIGGER_ID);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [errorText, setErrorText] = useState<string | null>(null);
@@ -82,8 +90,8 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
   const notes = useMemo(() => Object.fromEntries((test?.path ?? []).map((s) => [s.node, s.error ?? (s.output != null ? describeOutput(s.output) : '')])), [test]);
   const nodeLabel = useCallback((id: string) => {
     const n = nodes.find((x) => x.id === id)?.data.node;
-    return n ? `${t(`node.${n.type}`)} (${id})` : id === TRIGGER_ID ? t('triggerTitle') : id;
-  }, [nodes, t]);
+    return n ? `${labelText(n.name, i18n.language, '') || t(`node.${n.type}`)} (${id})` : id === TRIGGER_ID ? t('triggerTitle') : id;
+  }, [nodes, t, i18n.language]);
 
   const shownNodes = useMemo(() => nodes.map((n) => {
     const own = n.data.node ? outputBranches(n.data.node) : ['default'];
@@ -138,15 +146,15 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
     setSelected(TRIGGER_ID);
   };
   const autoLayout = () => {
-    const g = fromCanvas(initial, nodes, edges);
+    const g = fromCanvas(envelope, nodes, edges);
     const pos = layeredPositions(g.nodes.map((n) => n.id), g.edges);
     setNodes((ns) => ns.map((n) => ({ ...n, position: pos[n.id] ?? n.position })));
     window.requestAnimationFrame(() => flowApi.fitView({ padding: 0.2 }));
   };
 
   const onSave = () => {
-    const key = initial.key || keyFromName(name, 'flow');
-    const graph = { ...fromCanvas(initial, nodes, edges), key, name: name || key };
+    const key = initial.key || keyFromName(labelText(envelope.name, i18n.language, ''), 'flow');
+    const graph = { ...fromCanvas(envelope, nodes, edges), key, name: hasText(envelope.name) ? envelope.name : key };
     setErrors({});
     setErrorText(null);
     const done = {
@@ -169,7 +177,14 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
   };
 
   const selectedNode = nodes.find((n) => n.id === selected);
-  const settings = !selectedNode ? <Typography.Text type="secondary">{t('selectNode')}</Typography.Text>
+  const editEnvelope = (g: FlowGraph) => { setEnvelope(g); setDirty(true); };
+  const context = useMemo(() => ({
+    appId,
+    nodes: nodes.filter((n) => n.id !== TRIGGER_ID && n.data.node).map((n) => n.data.node!),
+    edges: edges.map((e) => ({ from: e.source, to: e.target, when: e.sourceHandle && e.sourceHandle !== 'default' ? e.sourceHandle : undefined })),
+  }), [appId, nodes, edges]);
+  const settings = selected === FLOW_SETTINGS ? <FlowSettingsEditor graph={envelope} fields={fields} onChange={editEnvelope} />
+    : !selectedNode ? <Typography.Text type="secondary">{t('selectNode')}</Typography.Text>
     : selectedNode.id === TRIGGER_ID ? (
       <>
         {trigger.type === 'webhook' && hookToken && (
@@ -185,7 +200,8 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
           <Button size="small" danger icon={<DeleteOutlined />} onClick={removeSelected} data-testid="delete-node">{t('remove')}</Button>
         </Space>
         {errors[selectedNode.id]?.map((m, i) => <Alert key={i} type="error" title={m} style={{ marginBottom: 6 }} />)}
-        <NodeEditor node={selectedNode.data.node!} fields={fields} forms={forms} onChange={(node) => updateNode(selectedNode.id, { node })} />
+        {/* Keyed by step: editors keep local state (per-language mode, JSON drafts) for one step only. */}
+        <NodeEditor key={selectedNode.id} node={selectedNode.data.node!} fields={fields} forms={forms} onChange={(node) => updateNode(selectedNode.id, { node })} />
       </>
     );
 
@@ -193,7 +209,12 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
     <div style={{ display: 'flex', flexDirection: 'column', height: 'calc(100vh - 56px)' }}>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '8px 12px', borderBottom: '1px solid #eee', flexWrap: 'wrap' }}>
         <Link to={`/apps/${appId}/flows`}>{t('backToList')}</Link>
-        <Input style={{ width: 240 }} value={name} placeholder={t('flowName')} data-testid="flow-name" onChange={(e) => { setName(e.target.value); setDirty(true); }} />
+        <Input style={{ width: 240 }} value={variant(envelope.name, lang)} placeholder={labelText(envelope.name, i18n.language, '') || t('flowName')} data-testid="flow-name"
+          onChange={(e) => editEnvelope({ ...envelope, name: withLabelText(envelope.name, lang, e.target.value) })} />
+        <Tooltip title={t('flowSettings')}>
+          <Button icon={<SettingOutlined />} aria-label={t('flowSettings')} data-testid="open-flow-settings"
+            onClick={() => { setSelected(FLOW_SETTINGS); setPanel('settings'); }} />
+        </Tooltip>
         {version != null && <Tag data-testid="flow-version">v{version}</Tag>}
         {dirty && <Typography.Text type="secondary">{t('unsaved')}</Typography.Text>}
         <div style={{ flex: 1 }} />
@@ -218,6 +239,7 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
             onEdgesChange={(c) => { onEdgesChange(c); if (c.some((x) => x.type !== 'select')) setDirty(true); }}
             onConnect={(c) => { onConnect(c); setDirty(true); }}
             onNodeClick={(_, n) => { setSelected(n.id); setPanel('settings'); }}
+            onPaneClick={() => setSelected(FLOW_SETTINGS)}
             deleteKeyCode={['Delete', 'Backspace']}>
             <Background />
             <Controls />
@@ -225,6 +247,7 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
           </ReactFlow>
         </div>
         <div style={{ width: 380, borderLeft: '1px solid #eee', overflow: 'auto', padding: '0 12px' }} data-testid="flow-side-panel">
+          <FlowContext.Provider value={context}>
           <Tabs activeKey={panel} onChange={setPanel} items={[
             { key: 'settings', label: t('settings'), children: settings },
             { key: 'test', label: t('test'), disabled: !flowId,
@@ -232,6 +255,7 @@ function Designer({ appId, flowId, initial, version, enabled, forms, hookToken }
             { key: 'runs', label: t('runs'), disabled: !flowId,
               children: flowId ? <RunsPanel flowId={flowId} nodeLabel={nodeLabel} /> : null },
           ]} />
+          </FlowContext.Provider>
         </div>
       </div>
     </div>

@@ -1,7 +1,7 @@
 // Server state of flows: graphs and versions, enable/disable, test, backtest, runs, stats, skips.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
-import { itemsOf, type Page } from '../api/types';
+import { itemsOf, type Label, type Page } from '../api/types';
 import type { BacktestResult, FlowGraph, FlowInfo, FlowRun, SkipEntry, TestResult } from './types';
 
 export function flowGraph(flow: FlowInfo): FlowGraph {
@@ -115,3 +115,27 @@ export function useSkips(flowId: string | undefined) {
 export const testFlow = (flowId: string, recordId: string) => api.post<TestResult>(`/flows/${flowId}/test`, { record_id: recordId });
 export const backtestFlow = (flowId: string, days: number) => api.post<BacktestResult>(`/flows/${flowId}/backtest`, { days });
 export const startRun = (flowId: string, recordId: string) => api.post<FlowRun>(`/flows/${flowId}/runs`, { record_id: recordId });
+
+export interface AppRole { key: string; name?: Label; base_role?: string }
+export interface SegmentInfo { id: string; key: string; name?: Label; form_id?: string }
+
+/** The app's own roles: assignees `{"role": key}` may name one of them or a workspace role. */
+export function useAppRoles(appId: string | undefined) {
+  return useQuery({
+    queryKey: ['app-roles', appId],
+    queryFn: async () => itemsOf(await api.get<AppRole[] | Page<AppRole>>(`/apps/${appId}/roles`)),
+    enabled: !!appId,
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+export function useSegments(formId: string | undefined) {
+  return useQuery({
+    queryKey: ['segments', formId],
+    queryFn: async () => itemsOf(await api.get<Page<SegmentInfo> | SegmentInfo[]>(`/forms/${formId}/segments`, { limit: 1000 })),
+    enabled: !!formId,
+    staleTime: 60_000,
+    retry: false,
+  });
+}

@@ -62,7 +62,7 @@ export function defaultNode(type: NodeType, id: string): FlowNode {
     switch: { expression: '', ui: { cases: ['A', 'B'] } },
     ab_split: { branches: [{ key: 'a', weight: 50 }, { key: 'b', weight: 50 }] },
     wait: { duration: '1d' },
-    wait_until: { until: '', timeout: '7d' },
+    wait_until: { until: '' },
     create_record: { form: '', set: {} },
     update_record: { target: 'record', set: {} },
     delete_record: { target: 'record' },
@@ -84,7 +84,8 @@ export function outputBranches(node: FlowNode): string[] {
     case 'condition': return ['true', 'false'];
     case 'switch': return [...switchCases(node), 'default'];
     case 'ab_split': return ((node.branches as { key: string }[] | undefined) ?? []).map((b) => b.key);
-    case 'wait_until': return node.event ? ['event', 'timeout'] : ['reached', 'timeout'];
+    // A timeout only ends a wait for an event; a date is always reached.
+    case 'wait_until': return node.event ? (node.timeout ? ['event', 'timeout'] : ['event']) : ['reached'];
     case 'approval': return ['approve', 'reject'];
     case 'end': return [];
     default: return ['default'];

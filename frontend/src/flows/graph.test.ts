@@ -15,15 +15,27 @@ const graph: FlowGraph = {
 };
 
 describe('canvas conversion', () => {
-  it('round-trips a graph, keeping branches and storing positions under ui', () => {
+  it('round-trips a graph unchanged while nothing was moved', () => {
     const { nodes, edges } = toCanvas(graph);
     expect(nodes.map((n) => n.id)).toEqual([TRIGGER_ID, 'check', 'msg', 'stop']);
     expect(edges.find((e) => e.target === 'msg')?.sourceHandle).toBe('true');
-    const back = fromCanvas(graph, nodes, edges);
-    expect(back.nodes).toEqual(graph.nodes);
-    expect(back.edges).toEqual(graph.edges);
-    expect(back.trigger).toEqual(graph.trigger);
+    expect(fromCanvas(graph, nodes, edges)).toEqual(graph);
+  });
+
+  it('stores positions under ui once a node was moved, and keeps them from then on', () => {
+    const { nodes, edges } = toCanvas(graph);
+    const moved = nodes.map((n) => (n.id === 'msg' ? { ...n, position: { x: 500.4, y: 20 } } : n));
+    const back = fromCanvas(graph, moved, edges);
     expect(Object.keys(back.ui!.positions!)).toHaveLength(4);
+    expect(back.ui!.positions!.msg).toEqual({ x: 500, y: 20 });
+    const again = toCanvas(back);
+    expect(fromCanvas(back, again.nodes, again.edges)).toEqual(back);
+  });
+
+  it('keeps the ui of edges', () => {
+    const withUi: FlowGraph = { ...graph, edges: [{ from: 'trigger', to: 'check', ui: { note: 'x' } }, ...graph.edges.slice(1)] };
+    const { nodes, edges } = toCanvas(withUi);
+    expect(fromCanvas(withUi, nodes, edges).edges).toEqual(withUi.edges);
   });
 
   it('lays out by depth from the trigger, siblings side by side', () => {
@@ -67,7 +79,9 @@ describe('catalogue', () => {
     expect(outputBranches(defaultNode('condition', 'c'))).toEqual(['true', 'false']);
     expect(outputBranches(defaultNode('switch', 's'))).toEqual(['A', 'B', 'default']);
     expect(outputBranches(defaultNode('ab_split', 'x'))).toEqual(['a', 'b']);
-    expect(outputBranches(defaultNode('wait_until', 'w'))).toEqual(['reached', 'timeout']);
+    expect(outputBranches(defaultNode('wait_until', 'w'))).toEqual(['reached']);
+    expect(outputBranches({ id: 'w', type: 'wait_until', event: { form: 'order' }, timeout: '7d' })).toEqual(['event', 'timeout']);
+    expect(outputBranches({ id: 'w', type: 'wait_until', event: { form: 'order' } })).toEqual(['event']);
     expect(outputBranches(defaultNode('end', 'e'))).toEqual([]);
     expect(newNodeId('wait', ['wait_1', 'wait_2'])).toBe('wait_3');
   });

@@ -37,26 +37,34 @@ export function toCanvas(graph: FlowGraph): { nodes: CanvasNode[]; edges: Edge[]
 export function toCanvasEdge(e: FlowEdge): Edge {
   return {
     id: edgeId(e), source: e.from, target: e.to,
-    sourceHandle: e.when ?? 'default', label: e.when, data: { when: e.when },
+    sourceHandle: e.when ?? 'default', label: e.when, data: e.ui === undefined ? { when: e.when } : { when: e.when, ui: e.ui },
   };
 }
 
-/** The graph to save: settings from node data, edges from connections, positions under `ui`. */
+function toFlowEdge(e: Edge): FlowEdge {
+  const when = e.sourceHandle && e.sourceHandle !== 'default' ? e.sourceHandle : undefined;
+  const out: FlowEdge = when ? { from: e.source, to: e.target, when } : { from: e.source, to: e.target };
+  const ui = (e.data as { ui?: unknown } | undefined)?.ui;
+  if (ui !== undefined) out.ui = ui;
+  return out;
+}
+
+/**
+ * The graph to save: settings from node data, edges from connections, positions under `ui`.
+ * Positions are stored once a flow has them or when the canvas differs from the automatic
+ * layout; a flow nobody rearranged (a template, an API-made flow) is saved back unchanged.
+ */
 export function fromCanvas(base: FlowGraph, nodes: CanvasNode[], edges: Edge[]): FlowGraph {
   const trigger = nodes.find((n) => n.id === TRIGGER_ID)?.data.trigger ?? base.trigger;
   const steps = nodes.filter((n) => n.id !== TRIGGER_ID && n.data.node).map((n) => ({ ...n.data.node!, id: n.id }));
+  const flowEdges = edges.map(toFlowEdge);
   const positions: Record<string, Position> = {};
   for (const n of nodes) positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
-  return {
-    ...base,
-    trigger,
-    nodes: steps,
-    edges: edges.map((e) => {
-      const when = e.sourceHandle && e.sourceHandle !== 'default' ? e.sourceHandle : undefined;
-      return when ? { from: e.source, to: e.target, when } : { from: e.source, to: e.target };
-    }),
-    ui: { ...(base.ui ?? {}), positions },
-  };
+  const auto = layeredPositions(steps.map((n) => n.id), flowEdges);
+  const moved = Object.entries(positions).some(([id, p]) => !auto[id] || Math.round(auto[id].x) !== p.x || Math.round(auto[id].y) !== p.y);
+  const out: FlowGraph = { ...base, trigger, nodes: steps, edges: flowEdges };
+  if (base.ui?.positions || moved) out.ui = { ...(base.ui ?? {}), positions };
+  return out;
 }
 
 /** Top-down layers by longest distance from the trigger; siblings side by side, centred. */

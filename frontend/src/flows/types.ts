@@ -20,6 +20,7 @@ export interface Trigger {
 export interface FlowNode {
   id: string;
   type: NodeType;
+  name?: Label;
   [option: string]: unknown;
 }
 
@@ -27,6 +28,7 @@ export interface FlowEdge {
   from: string;
   to: string;
   when?: string;
+  ui?: unknown;
 }
 
 export interface Position { x: number; y: number }
@@ -37,6 +39,8 @@ export interface FlowGraph {
   trigger: Trigger;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  description?: string;
+  settings?: Record<string, unknown>;
   ui?: { positions?: Record<string, Position>; [k: string]: unknown };
   [option: string]: unknown;
 }

@@ -23,11 +23,16 @@ interface Props {
   placeholder?: string;
   id?: string;
   testId?: string;
+  /** Names the expression may start with besides the fields (flows: record, steps, vars...), or
+   * '*' when any name may be valid (the server checks them). */
+  roots?: string[] | '*';
+  /** The "try it" preview (off where the data an expression reads cannot be typed in). */
+  preview?: boolean;
 }
 
 const FUNCTION_NAMES = Object.keys(FUNCTIONS).sort();
 
-export function RuleEditor({ value = '', onChange, fields, formId, draftOnly, placeholder, id, testId }: Props) {
+export function RuleEditor({ value = '', onChange, fields, formId, draftOnly, placeholder, id, testId, roots, preview: showPreview = true }: Props) {
   const { t, i18n } = useTranslation();
   const ref = useRef<TextAreaRef>(null);
   const [caret, setCaret] = useState(0);
@@ -37,7 +42,7 @@ export function RuleEditor({ value = '', onChange, fields, formId, draftOnly, pl
   const [server, setServer] = useState<RuleCheckResult | null>(null);
   const [sample, setSample] = useState<Record<string, string>>({});
   const known = useMemo(() => new Set(fields.map((f) => f.key)), [fields]);
-  const local = useMemo(() => localCheck(value, known), [value, known]);
+  const local = useMemo(() => localCheck(value, known, roots), [value, known, roots]);
   const labelOf = (f: FieldDef) => labelText(f.label, i18n.language, f.key);
 
   useEffect(() => {
@@ -141,7 +146,7 @@ export function RuleEditor({ value = '', onChange, fields, formId, draftOnly, pl
           {(help.example_zh || help.example_en) && <Typography.Text type="secondary" className="fl-mono">{i18n.language === 'zh-CN' ? help.example_zh ?? help.example_en : help.example_en}</Typography.Text>}
         </div>
       )}
-      {value.trim() && !local.error && (
+      {showPreview && value.trim() && !local.error && (
         <Collapse size="small" ghost style={{ marginTop: 4 }} items={[{
           key: 'try', label: t('designer.tryIt'),
           children: (

@@ -25,15 +25,16 @@ export interface LocalCheck {
   references: string[];
 }
 
-/** Syntax, functions and arity (from the parser) plus unknown fields against the draft. */
-export function localCheck(expression: string, known: Set<string>, allowRoots: string[] = []): LocalCheck {
+/** Syntax, functions and arity (from the parser) plus unknown fields against the draft;
+ * `allowRoots` '*' skips the name check (the names are not known in the browser). */
+export function localCheck(expression: string, known: Set<string>, allowRoots: string[] | '*' = []): LocalCheck {
   if (!expression.trim()) return { error: null, references: [] };
   try {
     const tree = parse(expression);
     const refs = referencedPaths(tree);
     const roots = [...new Set(refs.map((p) => p[0]))];
     for (const root of roots) {
-      if (!known.has(root) && !allowRoots.includes(root)) {
+      if (allowRoots !== '*' && !known.has(root) && !allowRoots.includes(root)) {
         const offset = findWord(expression, root);
         return { error: new RuleError('field', 'unknown_field', offset, expression, { name: root }, root.length), references: roots };
       }

@@ -1,12 +1,15 @@
 // Settings of the flow's trigger: type, form, fields that must change, date offset, cron, condition.
+import { useMemo } from 'react';
 import { Checkbox, Input, Select, Switch, TimePicker } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { FormInfo } from '../../api/types';
 import { labelText } from '../../common/label';
+import { useSegments } from '../api';
 import { defaultTrigger, TRIGGER_TYPES, triggerUsesForm } from '../catalog';
 import type { Trigger, TriggerType } from '../types';
 import { DurationInput, ExpressionInput, Setting } from './inputs';
+import { FLOW_ROOTS, scopeFields } from './scope';
 
 const SOURCES = ['api', 'public', 'import', 'flow', 'template', 'system'];
 const RECORD_EVENTS = new Set(['record.created', 'record.updated', 'record.deleted']);
@@ -18,8 +21,15 @@ export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; 
   const fieldOptions = (types?: string[]) => fields
     .filter((f) => f.type !== 'section' && (!types || types.includes(f.type)))
     .map((f) => ({ value: f.key, label: labelText(f.label, i18n.language, f.key) }));
-  const set = (patch: Partial<Trigger>) => onChange({ ...trigger, ...patch });
+  const set = (patch: Partial<Trigger>) => {
+    const next: Trigger = { ...trigger, ...patch };
+    for (const k of Object.keys(patch)) if (next[k] === undefined) delete next[k];
+    onChange(next);
+  };
   const offset = String(trigger.offset ?? '0d');
+  const segments = useSegments(trigger.type === 'segment.entered' ? form?.id : undefined).data ?? [];
+  // The condition reads the record's fields bare or as record./old. (webhooks: the payload's keys).
+  const scope = useMemo(() => scopeFields(fields, [], [], null), [fields]);
 
   return (
     <div data-testid="trigger-editor">
@@ -62,7 +72,13 @@ export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; 
       )}
       {trigger.type === 'segment.entered' && (
         <Setting label={t('segment')}>
-          <Input value={String(trigger.segment ?? '')} onChange={(e) => set({ segment: e.target.value })} />
+          {segments.length > 0 ? (
+            <Select style={{ width: '100%' }} value={(trigger.segment as string) || undefined} data-testid="trigger-segment" showSearch optionFilterProp="label"
+              options={segments.map((g) => ({ value: g.key, label: `${labelText(g.name, i18n.language, g.key)} (${g.key})` }))}
+              onChange={(v: string) => set({ segment: v })} />
+          ) : (
+            <Input className="fl-mono" value={String(trigger.segment ?? '')} data-testid="trigger-segment" onChange={(e) => set({ segment: e.target.value })} />
+          )}
         </Setting>
       )}
       {trigger.type === 'webhook' && <Setting label={t('webhook')}><span>{t('webhookHelp')}</span></Setting>}
@@ -74,7 +90,7 @@ export function TriggerEditor({ trigger, onChange, forms }: { trigger: Trigger; 
       )}
       <Setting label={t('condition')} help={t('conditionHelp')}>
         <ExpressionInput value={trigger.condition} fields={fields} prefix="" formId={form?.id} testId="trigger-condition"
-          onChange={(v) => set({ condition: v || undefined })} />
+          scope={scope} roots={form ? FLOW_ROOTS : '*'} onChange={(v) => set({ condition: v || undefined })} />
       </Setting>
     </div>
   );

@@ -72,7 +72,8 @@ def bump_data_version(session: Session, form: Form, by: int = 1) -> None:
     # Nothing in this transaction reads the counter back, so the loaded Form is left as it is
     # (synchronising would expire it and cost a reload on the next access).
     session.execute(sa.update(Form).where(Form.id == form.id)
-                    .values(data_version=Form.data_version + by)
+                    # a record write is not a change of the form: keep its updated_at
+                    .values(data_version=Form.data_version + by, updated_at=Form.updated_at)
                     .execution_options(synchronize_session=False))
 
 

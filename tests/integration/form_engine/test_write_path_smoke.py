@@ -23,3 +23,14 @@ def test_create_update_filter_bulk_history_round_trip(api, make_form):
     assert r5.status_code == 201, r5.json
     h = api.get(f"/api/v1/records/{r.json['id']}/history")
     assert h.status_code == 200 and len(h.json) == 2, h.json
+
+
+def test_record_writes_bump_the_data_version_but_not_the_forms_change_time(api, make_form):
+    form = make_form([{"key": "name", "type": "text"}])
+    before = api.get(f"/api/v1/forms/{form['id']}").json
+    created = api.post(f"/api/v1/forms/{form['id']}/records", json={"data": {"name": "a"}})
+    assert created.status_code == 201, created.json
+    api.patch(f"/api/v1/records/{created.json['id']}", json={"data": {"name": "b"}})
+    after = api.get(f"/api/v1/forms/{form['id']}").json
+    assert after["data_version"] == before["data_version"] + 2
+    assert after["updated_at"] == before["updated_at"]  # the form's design did not change

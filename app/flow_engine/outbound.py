@@ -180,14 +180,18 @@ def deliver_webhook(delivery_id: str) -> str:
             return "skipped"
         hook = session.get(Webhook, delivery.webhook_id)
         delivery.attempts += 1
-        delivery.next_attempt_at = now + dt.timedelta(seconds=60)
+        timeout = current_app.config.get("OUTBOUND_TIMEOUT", 10)
+        # The lease outlasts the slowest exchange (a timeout per redirect hop), so the sweeper
+        # never sends a delivery again while it may still be in flight.
+        lease = max(60, (MAX_REDIRECTS + 2) * timeout)
+        delivery.next_attempt_at = now + dt.timedelta(seconds=lease)
         url, secret, payload, attempt = hook.url, hook.secret, delivery.payload, delivery.attempts
     body = json.dumps(payload, ensure_ascii=False, default=str).encode()
     headers = signed_headers(secret, body, {"X-Formloom-Event": payload["event"],
                                             "X-Formloom-Delivery": delivery_id})
     status, error = None, None
     try:
-        status = request("POST", url, headers=headers, body=body, timeout=10).status
+        status = request("POST", url, headers=headers, body=body, timeout=timeout).status
         if status >= 300:
             error = f"HTTP {status}"
     except (OutboundRefused, OSError, http.client.HTTPException) as exc:

@@ -1,5 +1,5 @@
 """E-mail over SMTP: SMTP_URL = smtp://[user:password@]host[:port] (smtps:// for TLS,
-?starttls=1 to upgrade), sender from SMTP_FROM."""
+?starttls=1 to upgrade), sender from SMTP_FROM, SMTP_TIMEOUT seconds per network operation."""
 from __future__ import annotations
 
 import smtplib
@@ -18,7 +18,8 @@ def send(*, to: str, subject: str | None, body: str) -> None:
     message["Subject"] = subject or ""
     message.set_content(body, subtype="html" if body.lstrip().startswith("<") else "plain")
     cls = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with cls(url.hostname, url.port or (465 if url.scheme == "smtps" else 25), timeout=10) as smtp:
+    port = url.port or (465 if url.scheme == "smtps" else 25)
+    with cls(url.hostname, port, timeout=current_app.config.get("SMTP_TIMEOUT", 10)) as smtp:
         if options.get("starttls", ["0"])[0] in ("1", "true"):
             smtp.starttls()
         if url.username:

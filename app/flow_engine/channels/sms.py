@@ -1,6 +1,7 @@
 """SMS through a configurable HTTP gateway: SMS_GATEWAY_URL, SMS_GATEWAY_METHOD (POST),
 SMS_GATEWAY_BODY (a JSON template with {to} and {body}; default {"to": ..., "body": ...}),
-SMS_GATEWAY_AUTH (the Authorization header). Goes through the SSRF guard like any webhook."""
+SMS_GATEWAY_AUTH (the Authorization header), OUTBOUND_TIMEOUT. Goes through the SSRF guard like
+any webhook."""
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ def send(*, to: str, subject: str | None, body: str) -> None:
     if config.get("SMS_GATEWAY_AUTH"):
         headers["Authorization"] = config["SMS_GATEWAY_AUTH"]
     response = outbound.request(config.get("SMS_GATEWAY_METHOD", "POST"), config["SMS_GATEWAY_URL"],
-                                headers=headers, body=payload.encode(), timeout=10)
+                                headers=headers, body=payload.encode(),
+                                timeout=config.get("OUTBOUND_TIMEOUT", 10))
     if response.status >= 300:
         raise RuntimeError(f"SMS gateway answered HTTP {response.status}: {response.body[:200]}")

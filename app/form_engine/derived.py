@@ -4,8 +4,8 @@ rollup is one grouped aggregate over all its affected targets, each touched form
 written in one statement, then their own dependants, then one event batch."""
 from __future__ import annotations
 
-import copy
 import dataclasses
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -72,14 +72,18 @@ def _load(session: Session, batch: _Batch, form: Form, clause) -> list[Record]:
 
 def _load_ids(session: Session, batch: _Batch, form: Form, ids: list[str]) -> set[str]:
     missing = [i for i in ids if i not in batch.records]
-    for start in range(0, len(missing), IN_CHUNK):
-        _load(session, batch, form, Record.id.in_(missing[start:start + IN_CHUNK]))
+    for chunk in rollups.id_chunks(missing, session.get_bind().dialect.name):
+        _load(session, batch, form, rollups.among(Record.id, chunk,
+                                                   session.get_bind().dialect.name))
     return {i for i in ids if i in batch.records and batch.records[i].form_id == form.id}
 
 
 def _gather_rollups(session: Session, batch: _Batch, source: Form, changes: list[Change]) -> None:
+    """Rollups reading the same source records (one relation, one filter) share one grouped
+    aggregate; each stores values only for the targets its own fields' changes affect."""
     from app.form_engine.queries import filter_clause, python_rollup
 
+    groups: dict[tuple[str, str, str], list[tuple[Form, dict, list[str]]]] = {}
     for target_form, rollup in rollups.rollups_fed_by(batch.forms, source):
         relevant = {rollup["via"], rollup.get("field")}
         if rollup.get("filter"):
@@ -89,15 +93,24 @@ def _gather_rollups(session: Session, batch: _Batch, source: Form, changes: list
             if change.changed is None or relevant & set(change.changed):
                 wanted |= rollups.affected_targets(rollup["via"], change.before, change.after)
         targets = sorted(_load_ids(session, batch, target_form, sorted(wanted)))
-        if not targets:
+        if targets:
+            key = (target_form.id, rollup["via"], rollup.get("filter") or "")
+            groups.setdefault(key, []).append((target_form, rollup, targets))
+    for (_form_id, _via, filter_text), members in groups.items():
+        target_form = members[0][0]
+        clause = filter_clause(session, source, filter_text) if filter_text else None
+        if filter_text and clause is None:
+            for _form, rollup, targets in members:
+                for t in targets:
+                    batch.put(target_form.id, t, {rollup["key"]: python_rollup(
+                        session, rollup, source, t)})
             continue
-        clause = filter_clause(session, source, rollup["filter"]) if rollup.get("filter") else None
-        if rollup.get("filter") and clause is None:
-            values = {t: python_rollup(session, rollup, source, t) for t in targets}
-        else:
-            values = rollups.aggregate_many(session, rollup, source, targets, clause)
-        for target_id, value in values.items():
-            batch.put(target_form.id, target_id, {rollup["key"]: value})
+        every = sorted({t for _form, _rollup, targets in members for t in targets})
+        values = rollups.aggregate_group(session, [m[1] for m in members], source, every, clause)
+        for _form, rollup, targets in members:
+            mine = values[rollup["key"]]
+            for target_id in targets:
+                batch.put(target_form.id, target_id, {rollup["key"]: mine[target_id]})
 
 
 def _gather_lookups(session: Session, batch: _Batch, target: Form, changes: list[Change]) -> None:
@@ -145,16 +158,13 @@ def _store(session: Session, form: Form, batch: _Batch, meta: dict | None, depth
         before = record.data
         if all(before.get(k) == v for k, v in values.items()):
             continue
-        after = {**copy.deepcopy(before), **values}
-        pipeline.compute_formulas(cf, after, dataclasses.replace(env, record_id=record_id))
+        after = pipeline.copy_for_formulas(cf, {**before, **values})
+        pipeline.compute_formulas(cf, after, dataclasses.replace(env, record_id=record_id),
+                                  only=pipeline.formulas_to_refresh(cf, set(values)))
         changes.append(Change(record_id, before, after, pipeline.changed_keys(before, after)))
     if not changes:
         return
-    table = Record.__table__
-    session.execute(table.update().where(table.c.id == sa.bindparam("record_id"))
-                    .values(data=sa.bindparam("new_data", type_=table.c.data.type),
-                            updated_at=now),
-                    [{"record_id": c.record_id, "new_data": c.after} for c in changes])
+    _write(session, changes, now)
     for change in changes:
         set_committed_value(batch.records[change.record_id], "data", change.after)
         set_committed_value(batch.records[change.record_id], "updated_at", now)
@@ -166,3 +176,20 @@ def _store(session: Session, form: Form, batch: _Batch, meta: dict | None, depth
          "form_key": form.key, "record_id": c.record_id, "data": c.after, "old": c.before,
          "changed": c.changed, "source": "system", "actor_id": system.user_id,
          "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")} for c in changes])
+
+
+def _write(session: Session, changes: list[Change], now) -> None:
+    """The new data of every changed record in one statement: on PostgreSQL an UPDATE from one
+    JSON document {record id: data} (a text array of JSON would cost more to escape than to
+    write), executemany elsewhere."""
+    table = Record.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text(
+            "UPDATE records SET data = v.value, updated_at = :now "
+            "FROM jsonb_each(CAST(:changed AS jsonb)) AS v(key, value) WHERE records.id = v.key"),
+            {"now": now, "changed": json.dumps({c.record_id: c.after for c in changes})})
+        return
+    session.execute(table.update().where(table.c.id == sa.bindparam("record_id"))
+                    .values(data=sa.bindparam("new_data", type_=table.c.data.type),
+                            updated_at=now),
+                    [{"record_id": c.record_id, "new_data": c.after} for c in changes])

@@ -1,14 +1,18 @@
 """The form engine's use of rule expressions: parse and check (positioned errors), the fields an
-expression reads, volatility (TODAY/NOW), and evaluation with the record's environment."""
+expression reads, volatility (TODAY/NOW), and evaluation with the record's environment (once,
+or compiled for a form version's schema and called per record)."""
 from __future__ import annotations
 
 import ast
 import functools
+from typing import Callable
 
 from app import rule_engine
 from app.i18n import LazyText
 from app.rule_engine import EvalEnv, ErrorValue, RuleError, parse
+from app.rule_engine.compiler import compile_parsed
 from app.rule_engine.evaluate import evaluate_parsed
+from app.rule_engine.values import to_bool
 
 VOLATILE_FUNCTIONS = {"TODAY", "NOW"}
 
@@ -34,6 +38,16 @@ def referenced_fields(expression: str) -> set[str]:
 def is_volatile(expression: str) -> bool:
     for node in ast.walk(parse(expression).tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "").upper() in VOLATILE_FUNCTIONS:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def is_contextual(expression: str) -> bool:
+    """Whether the value depends on more than the record's fields (clock, user, record id...)."""
+    for node in ast.walk(parse(expression).tree):
+        fn = getattr(node, "rule_fn", None)
+        if fn is not None and fn.contextual:
             return True
     return False
 
@@ -67,3 +81,37 @@ def truthy(expression: str, data: dict, env: EvalEnv, schema: dict | None = None
         return rule_engine.matches(expression, data, env=env, schema=schema)
     except RuleError:
         return False
+
+
+def compiled(expression: str, schema: dict) -> Callable[[dict, EvalEnv], object]:
+    """`evaluate` for one expression and a schema that stays as it is (a compiled form's):
+    compiled once, then called as fn(data, env)."""
+    try:
+        run = compile_parsed(parse(expression), schema).run
+    except RuleError:
+        return lambda data, env: None
+
+    def value_of(data: dict, env: EvalEnv):
+        try:
+            value = run(data, env)
+        except RuleError:
+            return None
+        if isinstance(value, ErrorValue):
+            return None
+        return rule_engine.to_plain(value)
+    return value_of
+
+
+def compiled_test(expression: str, schema: dict) -> Callable[[dict, EvalEnv], bool]:
+    """`truthy` compiled once for a schema that stays as it is."""
+    try:
+        run = compile_parsed(parse(expression), schema).run
+    except RuleError:
+        return lambda data, env: False
+
+    def holds(data: dict, env: EvalEnv) -> bool:
+        try:
+            return to_bool(run(data, env)) is True
+        except RuleError:
+            return False
+    return holds

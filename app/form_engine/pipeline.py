@@ -8,7 +8,7 @@ from app.form_engine import expressions
 from app.form_engine.compile import CompiledForm
 from app.form_engine.fields import Errors, add_error
 from app.i18n import LazyText, _
-from app.rule_engine import EvalEnv
+from app.rule_engine import EvalEnv, RuleError
 
 BLANKS = (None, "", [])
 REQUIRED = _("This field is required", "此项必填")
@@ -44,12 +44,65 @@ def check_input(cf: CompiledForm, incoming: dict, errors: Errors, readonly: froz
     return clean
 
 
+class _Plan:
+    """The expressions of one compiled form version as callables, compiled once: defaults,
+    subform row formulas, formulas in order, conditions and validations."""
+
+    def __init__(self, cf: CompiledForm):
+        schema = cf.rule_schema
+        self.cf = cf
+        self.defaults = {key: expressions.compiled(default["expression"], schema)
+                         for key, default in cf.defaults
+                         if isinstance(default, dict) and "expression" in default}
+        self.rows = []
+        for sub_key, formulas in cf.row_formulas.items():
+            if formulas:
+                row_schema = {**schema, **(schema.get(sub_key) or {}).get("fields", {})}
+                self.rows.append((sub_key, [
+                    (f["key"], f, expressions.compiled(f["expression"], row_schema))
+                    for f in formulas]))
+        self.formulas = [(f["key"], f, expressions.compiled(f["expression"], schema))
+                         for f in cf.formulas]
+        self.conditions = [
+            (f, f.get("visible_when") and expressions.compiled_test(f["visible_when"], schema),
+             f.get("required_when") and expressions.compiled_test(f["required_when"], schema))
+            for f in cf.conditions]
+        self.validations = [(rule, expressions.compiled_test(rule["expression"], schema))
+                            for rule in cf.validations]
+        self.always: set[str] = set()
+        self.readers: dict[str, set[str]] = {}
+        for f in cf.formulas:
+            try:
+                refs = expressions.referenced_fields(f["expression"])
+                if f["key"] in cf.volatile or expressions.is_contextual(f["expression"]):
+                    self.always.add(f["key"])
+            except RuleError:
+                continue  # it evaluates to blank whatever changes
+            for ref in refs:
+                self.readers.setdefault(ref, set()).add(f["key"])
+
+
+_PLANS_MAX = 512
+_plans: dict[tuple[str, int], _Plan] = {}
+
+
+def _plan(cf: CompiledForm) -> _Plan:
+    plan = _plans.get((cf.form_id, cf.version))
+    if plan is None or plan.cf is not cf:
+        if len(_plans) >= _PLANS_MAX:
+            _plans.clear()
+        plan = _plans[(cf.form_id, cf.version)] = _Plan(cf)
+    return plan
+
+
 def apply_defaults(cf: CompiledForm, data: dict, provided: set, env: EvalEnv) -> None:
+    plan = None
     for key, default in cf.defaults:
         if key in provided:
             continue
         if isinstance(default, dict) and "expression" in default:
-            data[key] = expressions.evaluate(default["expression"], data, env, cf.rule_schema)
+            plan = plan or _plan(cf)
+            data[key] = plan.defaults[key](data, env)
         elif default == "current_user":
             user = env.current_user
             data[key] = ([user] if user else None) if cf.fields[key]["type"] == "users" else user
@@ -68,38 +121,59 @@ def _fitted(formula: dict, value):
 
 def compute_formulas(cf: CompiledForm, data: dict, env: EvalEnv, only: set[str] | None = None) -> None:
     """Subform row formulas first (parents may sum them), then the form's, in dependency order."""
-    for sub_key, formulas in cf.row_formulas.items():
+    plan = _plan(cf)
+    for sub_key, formulas in plan.rows:
         rows = data.get(sub_key)
-        if not formulas or not isinstance(rows, list):
+        if not isinstance(rows, list):
             continue
-        row_schema = {**cf.rule_schema, **cf.rule_schema[sub_key].get("fields", {})}
         for row in rows:
             if isinstance(row, dict):
                 scope = {**data, **row}
-                for f in formulas:
-                    row[f["key"]] = scope[f["key"]] = _fitted(f, expressions.evaluate(
-                        f["expression"], scope, env, row_schema))
-    for f in cf.formulas:
-        if only is None or f["key"] in only:
-            data[f["key"]] = _fitted(f, expressions.evaluate(f["expression"], data, env,
-                                                             cf.rule_schema))
+                for key, f, evaluate in formulas:
+                    row[key] = scope[key] = _fitted(f, evaluate(scope, env))
+    for key, f, evaluate in plan.formulas:
+        if only is None or key in only:
+            data[key] = _fitted(f, evaluate(data, env))
+
+
+def copy_for_formulas(cf: CompiledForm, data: dict) -> dict:
+    """A copy of `data` that compute_formulas may change without touching `data`: the rows of
+    subforms with row formulas are copied, other values are shared (never changed in place)."""
+    copied = dict(data)
+    for sub_key, _formulas in _plan(cf).rows:
+        rows = copied.get(sub_key)
+        if isinstance(rows, list):
+            copied[sub_key] = [dict(row) if isinstance(row, dict) else row for row in rows]
+    return copied
+
+
+def formulas_to_refresh(cf: CompiledForm, changed: set[str]) -> set[str]:
+    """The formulas whose value may differ once the fields `changed` have changed: those reading
+    them (directly or through other formulas) and those reading the clock or the context."""
+    plan = _plan(cf)
+    found = set(plan.always)
+    todo = list(changed) + [sub_key for sub_key, _formulas in plan.rows]  # rows always run
+    while todo:
+        for key in plan.readers.get(todo.pop(), ()):
+            if key not in found:
+                found.add(key)
+                todo.append(key)
+    return found
 
 
 def check_conditions(cf: CompiledForm, data: dict, env: EvalEnv, errors: Errors) -> None:
-    for f in cf.conditions:
+    for f, visible, required_when in _plan(cf).conditions:
         key = f["key"]
-        if f.get("visible_when") and not expressions.truthy(f["visible_when"], data, env,
-                                                             cf.rule_schema):
+        if visible and not visible(data, env):
             continue  # a hidden field is never required
-        needed = f.get("required") or (f.get("required_when") and expressions.truthy(
-            f["required_when"], data, env, cf.rule_schema))
+        needed = f.get("required") or (required_when and required_when(data, env))
         if needed and key in cf.inputs and is_blank(data.get(key)) and key not in errors:
             add_error(errors, key, REQUIRED)
 
 
 def check_validations(cf: CompiledForm, data: dict, env: EvalEnv, errors: Errors) -> None:
-    for rule in cf.validations:
-        if not expressions.truthy(rule["expression"], data, env, cf.rule_schema):
+    for rule, holds in _plan(cf).validations:
+        if not holds(data, env):
             message = rule.get("message")
             if isinstance(message, dict):
                 text = LazyText(message.get("en") or message.get("zh", ""),

@@ -4,6 +4,7 @@ only the records it touches are refreshed, each aggregate computed in SQL."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.form_engine.fields.relation import relation_ids
@@ -13,6 +14,20 @@ from app.models import Form, Record
 MAX_DEPTH = 4
 EMPTY = {"count": 0, "count_distinct": 0, "sum": 0}
 IN_CHUNK = 500  # target ids per IN list: far below SQLite's variable limit
+ARRAY_CHUNK = 10_000  # ids per array parameter on PostgreSQL (one bound value, any length)
+
+
+def id_chunks(ids: list[str], dialect: str) -> list[list[str]]:
+    size = ARRAY_CHUNK if dialect == "postgresql" else IN_CHUNK
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def among(column, ids: list[str], dialect: str):
+    """`column IN ids`: one array parameter on PostgreSQL (an IN list of hundreds of bound
+    values costs more to render and plan than the query costs to run), IN elsewhere."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.literal(list(ids), ARRAY(sa.Text)))
+    return column.in_(ids)
 
 
 def _number(value):
@@ -113,18 +128,28 @@ def aggregate_many(session: Session, rollup: dict, source: Form, target_ids: lis
                    filter_clause=None) -> dict[str, object]:
     """The rollup value of many target records in one grouped SQL aggregate; targets without
     source records get the empty value."""
+    return aggregate_group(session, [rollup], source, target_ids, filter_clause)[rollup["key"]]
+
+
+def aggregate_group(session: Session, group: list[dict], source: Form, target_ids: list[str],
+                    filter_clause=None) -> dict[str, dict[str, object]]:
+    """Rollups over the same source records (one relation, one filter) in one grouped SQL
+    aggregate with a column per rollup: {rollup key: {target id: value}}."""
     dialect = session.get_bind().dialect.name
-    via = next(f for f in source.definition["fields"] if f["key"] == rollup["via"])
-    agg, numeric, column = _aggregate_column(rollup, source, dialect)
-    items, target = _grouped_relation(checked(rollup["via"]), via.get("multiple", False), dialect)
-    stmt = sa.select(target, column).select_from(Record)
+    via_key = group[0]["via"]
+    via = next(f for f in source.definition["fields"] if f["key"] == via_key)
+    columns = [_aggregate_column(rollup, source, dialect) for rollup in group]
+    items, target = _grouped_relation(checked(via_key), via.get("multiple", False), dialect)
+    stmt = sa.select(target, *(column for _agg, _numeric, column in columns)).select_from(Record)
     if items is not None:
         stmt = stmt.join(items, sa.true())
     stmt = stmt.where(Record.form_id == source.id).group_by(target)
     if filter_clause is not None:
         stmt = stmt.where(filter_clause)
-    found: dict[str, object] = {}
-    for start in range(0, len(target_ids), IN_CHUNK):
-        chunk = target_ids[start:start + IN_CHUNK]
-        found.update(session.execute(stmt.where(target.in_(chunk))).all())
-    return {target_id: _value(agg, numeric, found.get(target_id)) for target_id in target_ids}
+    found: dict[str, tuple] = {}
+    for chunk in id_chunks(target_ids, dialect):
+        found.update((row[0], row[1:]) for row in session.execute(
+            stmt.where(among(target, chunk, dialect))))
+    empty = (None,) * len(group)
+    return {rollup["key"]: {t: _value(agg, numeric, found.get(t, empty)[n]) for t in target_ids}
+            for n, (rollup, (agg, numeric, _column)) in enumerate(zip(group, columns))}

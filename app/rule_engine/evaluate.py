@@ -1,52 +1,22 @@
-"""Evaluation: a tightened simpleeval walking our parsed AST with Excel semantics, limits and a time budget."""
+"""Evaluation: expressions compiled once into closures (compiler.py) and run per record; the
+tightened simpleeval walker below is kept for constant folding in the SQL translation."""
 from __future__ import annotations
 
 import ast
-import threading
 import time
 
 from simpleeval import SimpleEval
 
+from app.rule_engine.compiler import (
+    TIME_BUDGET_SECONDS, CompiledExpression, compile_parsed, step as _step, typed as _typed,
+)
 from app.rule_engine.errors import RuleLimitError, RuleSyntaxError
 from app.rule_engine.syntax import ParsedExpression, parse
 from app.rule_engine.values import (
-    DEFAULT_ENV, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, NUM, VALUE, EvalEnv, ErrorValue, normalize_number,
-    parse_date_text, set_current_env, to_bool,
+    DEFAULT_ENV, MAX_LIST_LENGTH, MAX_TEXT_LENGTH, NUM, VALUE, EvalEnv, ErrorValue, to_bool,
 )
 
-TIME_BUDGET_SECONDS = 0.5
-_DATE_RESULTS = {"date", "datetime"}
 _clock = time.perf_counter
-
-
-def _field_type(spec) -> str | None:
-    if not spec:
-        return None
-    if type(spec) is str:
-        return spec
-    t = spec.get("type")
-    if t in ("lookup", "rollup", "formula"):
-        return spec.get("result")
-    return t
-
-
-def _typed(value, spec):
-    """Stored ISO text of date and date-time fields becomes a date; the rest is read as stored."""
-    if type(value) is str and value and _field_type(spec) in _DATE_RESULTS:
-        parsed = parse_date_text(value)
-        return value if parsed is None else parsed
-    if type(value) is list and _field_type(spec) in _DATE_RESULTS:
-        return [_typed(v, spec) for v in value]
-    return value
-
-
-def _step(value, part: str):
-    t = type(value)
-    if t is dict:
-        return value.get(part)
-    if t is list:
-        return [item.get(part) if type(item) is dict else None for item in value]
-    return None
 
 
 class RuleEvaluator(SimpleEval):
@@ -163,44 +133,24 @@ class RuleEvaluator(SimpleEval):
         return self._now
 
 
-_local = threading.local()
+_COMPILED_MAX = 4096
+_compiled: dict[str, CompiledExpression] = {}
 
 
-def _evaluator() -> RuleEvaluator:
-    ev = getattr(_local, "evaluator", None)
-    if ev is None or ev.busy:
-        ev = RuleEvaluator()
-        if getattr(_local, "evaluator", None) is None:
-            _local.evaluator = ev
-    return ev
+def compiled(parsed: ParsedExpression) -> CompiledExpression:
+    """The closures of an expression, compiled on first use (the schema is read per run)."""
+    found = _compiled.get(parsed.text)
+    if found is None:
+        if len(_compiled) >= _COMPILED_MAX:
+            _compiled.clear()
+        found = _compiled[parsed.text] = compile_parsed(parsed)
+    return found
 
 
 def evaluate_parsed(parsed: ParsedExpression, data: dict | None, env: EvalEnv | None = None,
                     schema: dict | None = None, time_budget: float | None = None):
     """Evaluate an already parsed expression against one record's values."""
-    ev = _evaluator()
-    env = env or DEFAULT_ENV
-    previous = set_current_env(env)
-    ev.busy = True
-    ev.data = data if data is not None else {}
-    ev.schema = schema if schema is not None else env.schema
-    ev.env = env
-    ev._today = ev._now = None
-    ev.budget = TIME_BUDGET_SECONDS if time_budget is None else time_budget
-    ev.deadline = _clock() + ev.budget
-    try:
-        result = ev.eval(parsed.text, previously_parsed=parsed.tree)
-    except RecursionError:
-        raise RuleLimitError("too_deep", 0, parsed.text, limit=0) from None
-    except MemoryError:
-        raise RuleLimitError("text_too_long", 0, parsed.text, limit=MAX_TEXT_LENGTH) from None
-    finally:
-        ev.busy = False
-        ev.data = {}
-        set_current_env(previous)
-    if type(result) is float:
-        return normalize_number(result)
-    return result
+    return compiled(parsed).run(data, env, schema, time_budget)
 
 
 def evaluate(expression: str, data: dict | None = None, *, env: EvalEnv | None = None,

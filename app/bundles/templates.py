@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from app.jobs import enqueue_after_commit
 
 LIBRARY = Path(__file__).resolve().parent.parent.parent / "templates_lib"
 DEFAULT_DEMO_SIZE = 500
+
+log = logging.getLogger(__name__)
 
 
 def _library() -> Path:
@@ -95,8 +98,12 @@ def run_demo_data(job_id: str) -> None:
 
             result = module.generate(session, actor, params["app_id"], customers=params["size"],
                                      progress=progress)
+            # Swept meanwhile (no progress for too long): the user was told to install again.
+            job = jobs.lock_running(session, job_id)
             jobs.finish(session, job, status="succeeded", done=params["size"],
                         total=params["size"], result=result if isinstance(result, dict) else None)
+    except jobs.JobStopped:
+        log.warning("template job %s was failed by the stalled-jobs sweeper; stopping", job_id)
     except Exception as exc:
         with unit_of_work() as session:
             job = session.get(jobs.Job, job_id)

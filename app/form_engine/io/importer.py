@@ -251,6 +251,8 @@ def run_import(job_id: str) -> None:
     """The RQ job; an unexpected error marks the job failed instead of leaving it running."""
     try:
         _run_import(job_id)
+    except jobs.JobStopped:
+        log.warning("import job %s was failed by the stalled-jobs sweeper; stopping", job_id)
     except Exception as exc:
         log.exception("import job %s failed", job_id)
         with unit_of_work() as session:
@@ -322,20 +324,20 @@ def _run_in_batches(run, sheet, actor, workspace_id, total, resume_after) -> Non
     last_row = resume_after
     for batch in _batches(sheet, resume_after):
         with unit_of_work() as session:
+            job = jobs.lock_running(session, run.job_id)
             form = session.get(Form, run.form.id)
             run.form = form
             ctx = load_context(session, workspace_id, form)
             _write_batch(session, actor, run, run.parse_batch(ctx, batch))
             done += len(batch)
             last_row = batch[-1][0]
-            job = session.get(jobs.Job, run.job_id)
             job.progress_done = done
             job.errors = run.errors
             job.error_count = run.error_count
             job.result = _summary(run, last_row=last_row)
         jobs.report_progress(run.job_id, done, total)
     with unit_of_work() as session:
-        job = session.get(jobs.Job, run.job_id)
+        job = jobs.lock_running(session, run.job_id)
         jobs.finish(session, job, status="succeeded", done=total, total=total, errors=run.errors,
                     error_count=run.error_count, result=_summary(run, last_row=last_row))
 
@@ -358,12 +360,13 @@ def _run_in_one_transaction(run, sheet, actor, workspace_id, total) -> None:
                 jobs.report_progress(run.job_id, done, total)
             if run.error_count:
                 raise _Abort()
-            job = session.get(jobs.Job, run.job_id)
+            # Swept meanwhile (no heartbeat for too long): the user was told nothing was saved.
+            job = jobs.lock_running(session, run.job_id)
             jobs.finish(session, job, status="succeeded", done=total, total=total,
                         result=_summary(run))
     except _Abort:
         with unit_of_work() as session:
-            job = session.get(jobs.Job, run.job_id)
+            job = jobs.lock_running(session, run.job_id)
             jobs.finish(session, job, status="failed", done=total, total=total,
                         errors=run.errors, error_count=run.error_count,
                         result={"created": 0, "updated": 0, "bad_rows": len(run.bad_rows)})

@@ -1,11 +1,15 @@
 """Job rows for long work (imports, template installs): create, progress, errors, outcome.
 
 Live progress goes to Redis because an all-or-nothing import holds its transaction open (and on
-SQLite the write lock) until the end; the row gets the final numbers when the job finishes."""
+SQLite the write lock) until the end; the row gets the final numbers when the job finishes.
+Each progress report is also the job's heartbeat (with the row's `updated_at`, touched by every
+committed batch): the stalled-jobs sweeper fails a running job without one for too long."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -38,8 +42,37 @@ def report_progress(job_id: str, done: int, total: int) -> None:
 
     key = _progress_key(job_id)
     conn = redis()
-    conn.hset(key, mapping={"done": done, "total": total})
+    conn.hset(key, mapping={"done": done, "total": total, "at": clock.now().timestamp()})
     conn.expire(key, _PROGRESS_TTL)
+
+
+def last_heartbeat(job: Job) -> dt.datetime:
+    """When the job last showed it was alive: its last progress report or row update."""
+    beat = job.updated_at
+    try:
+        from app.extensions import redis
+
+        at = redis().hget(_progress_key(job.id), "at")
+    except Exception:  # Redis down: the row is all there is
+        at = None
+    if at is not None:
+        beat = max(beat, dt.datetime.fromtimestamp(float(at), dt.timezone.utc))
+    return beat
+
+
+class JobStopped(Exception):
+    """The job is no longer running (the stalled-jobs sweeper failed it): its work must not
+    commit."""
+
+
+def lock_running(session: Session, job_id: str) -> Job:
+    """The job row, locked for this transaction so the sweeper skips it meanwhile (PostgreSQL);
+    JobStopped when it is no longer running."""
+    job = session.scalar(sa.select(Job).where(Job.id == job_id).with_for_update()
+                         .execution_options(populate_existing=True))
+    if job is None or job.status != "running":
+        raise JobStopped(job_id)
+    return job
 
 
 def live_progress(job: Job) -> dict:

@@ -5,6 +5,7 @@ query's expression matches it); a relation on its id text, which joins and looku
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,6 +14,17 @@ from app.form_engine.rule_schema import rule_schema
 from app.rule_engine import sql as rule_sql
 
 PREFIX = "ix_rec_"
+
+# fn(session, form_id): called after a form's definition (and so its indexes) changed or the form
+# went away; the report engine re-checks the typed columns it keeps for hot fields (a field's
+# type change may turn a number column into a text one), without the form engine importing it.
+DefinitionListener = Callable[[Session, str], None]
+_listeners: list[DefinitionListener] = []
+
+
+def on_definition_change(fn: DefinitionListener) -> None:
+    if fn not in _listeners:
+        _listeners.append(fn)
 
 
 def index_name(form_id: str, key: str, expression: str) -> str:
@@ -81,3 +93,5 @@ def sync_indexes(session: Session, form_id: str, definition: dict | None) -> Non
             session.execute(sa.text(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON records (({expression})) '
                 f"WHERE form_id = '{form_id}'"))
+    for listener in _listeners:
+        listener(session, form_id)

@@ -1,18 +1,22 @@
 """The FROM side of every report: the source form's records the viewer may read, filtered, with
-dimension expressions (typed casts, date buckets, relation titles, unnested multi-values)."""
+dimension expressions (typed casts, date buckets, relation titles, unnested multi-values). Fields
+promoted to typed columns (app.report_engine.hot_fields) are read from them instead of the JSON."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import visitors
 
 from app.auth.actor import Actor
+from app.form_engine import indexes, typed_columns
 from app.models import Form, Record
 from app.models.scope import scoped
-from app.report_engine import access, filters, timebuckets
+from app.report_engine import access, filters, hot_fields, timebuckets
 from app.report_engine import fields as F
 from app.report_engine.spec import Source
+from app.rule_engine import sql as rule_sql
 
 
 @dataclass
@@ -27,21 +31,71 @@ class RecordsQuery:
     from_: sa.FromClause = field(default=None)
     where: list = field(default_factory=list)
     joined: set = field(default_factory=set)
+    promoted: set = field(default=None)   # names of records' typed columns
 
     def __post_init__(self):
         if self.from_ is None:
             self.from_ = Record.__table__
         self.where.append(access.scope_clause(self.actor, self.source.form))
+        if self.promoted is None:
+            self.promoted = typed_columns.existing(self.session)
 
     def add_filter(self, expression: str | None) -> None:
         if expression:
-            self.where.append(filters.filter_clause(expression, self.source.fields, self.source.tz))
+            clause = filters.filter_clause(expression, self.source.fields, self.source.tz)
+            self.where.append(self._filter_columns(clause))
+
+    def typed_column(self, key: str) -> sa.ColumnElement | None:
+        """The typed column holding field `key` of this form, when it has been promoted."""
+        info = self.source.fields.get(key)
+        kind = hot_fields.column_kind(info) if info is not None else None
+        if kind is None or not self.promoted:
+            return None
+        name = typed_columns.column_name(kind, key)
+        return typed_columns.column(name, kind) if name in self.promoted else None
 
     def value(self, key: str) -> sa.ColumnElement:
-        return F.typed(self.dialect, self.source.field(key))
+        info = self.source.field(key)
+        column = self.typed_column(key)
+        if column is None:
+            return F.typed(self.dialect, info)
+        if info.value_type == "boolean":  # as F.typed reads it on PostgreSQL
+            return sa.cast(sa.cast(column, sa.Boolean), sa.Integer)
+        return column
 
     def text(self, key: str) -> sa.ColumnElement:
-        return F.text_of(self.dialect, self.source.field(key))
+        info = self.source.field(key)
+        column = self.typed_column(key) if info.value_type != "number" else None
+        return F.text_of(self.dialect, info) if column is None else column
+
+    def _filter_columns(self, clause: sa.ColumnElement) -> sa.ColumnElement:
+        """A filter reading promoted fields from their typed columns. Fields the form engine keeps
+        an expression index on stay on the JSON: the index is built on that very expression, and
+        a selective filter is worth more through it than a scan of the column."""
+        if not self.promoted:
+            return clause
+        indexed = indexes.wanted_keys(self.source.form.definition or {})
+        data = Record.__table__.c.data
+
+        def own_field(element) -> F.FieldInfo | None:
+            """The field a `data ->> 'key'` read of this form's own records is of."""
+            if not isinstance(element, rule_sql.json_text) or element.key in indexed \
+                    or not list(element.clauses)[0].compare(data):
+                return None
+            return self.source.fields.get(element.key)
+
+        def swap(element, **_kw):
+            if isinstance(element, sa.sql.elements.Cast):  # a number read: CAST(data ->> 'k')
+                info = own_field(element.clause)
+                if info is not None and info.value_type == "number":
+                    return self.typed_column(info.key)
+                return None
+            info = own_field(element)
+            if info is not None and info.value_type != "number":
+                return self.typed_column(info.key)
+            return None
+
+        return visitors.replacement_traverse(clause, {}, swap)
 
     def day(self, key: str) -> sa.ColumnElement:
         """The local calendar day ('YYYY-MM-DD') of a date or datetime field."""
@@ -96,7 +150,7 @@ class RecordsQuery:
 
     def _relation_title(self, info: F.FieldInfo) -> sa.ColumnElement:
         """A relation shown as the related record's title (its id when the viewer may not see it)."""
-        ref = F.json_text(self.dialect, info.key)
+        ref = self.text(info.key)
         target = self.session.scalar(scoped(Form, self.actor.workspace_id).where(
             Form.app_id == self.source.form.app_id, Form.key == info.definition.get("target")))
         title_key = (target.definition or {}).get("title_field") if target else None

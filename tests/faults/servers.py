@@ -5,8 +5,10 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -14,6 +16,25 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REQUIRE_SERVICES
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_worker(env: dict, *args: str) -> subprocess.Popen:
+    """`formloom worker` in a process group of its own, so the test can end its RQ scheduler
+    child too (a killed worker leaves it running, polling Redis for good)."""
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker", *args], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def end_worker(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
 
 
 def free_port() -> int:

@@ -5,18 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.faults.servers import end_worker, start_worker
 from tests.integration.flow_engine.conftest import chain
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _steps(status=None):
@@ -121,15 +117,13 @@ def test_worker_killed_mid_step_completes_once_after_the_sweeper(world, worker, 
     rid = world.create({"name": "K", "points": 0})
     env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url, SECRET_KEY="test-secret",
                INSTANCE_PATH=str(tmp_path / "inst"), OUTBOUND_ALLOWLIST="127.0.0.1")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--queues", "high"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_worker(env, "--queues", "high")
     try:
         assert _Slow.arrived.wait(30), "the worker never reached the step"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        end_worker(proc)
     [step] = _steps("running")
     _Slow.delay = 0.0
     assert requeue_stuck_steps(running_grace=dt.timedelta(0)) == 1

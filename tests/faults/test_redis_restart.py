@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from tests.faults.servers import PrivateRedis
+from tests.faults.servers import PrivateRedis, end_worker, start_worker
 from tests.integration.flow_engine.conftest import chain
 
 pytestmark = pytest.mark.redis
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +170,7 @@ def busy_worker_loses_redis(world, private_redis, db_url, app, tmp_path):
     env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=private_redis.url,
                SECRET_KEY="test-secret", INSTANCE_PATH=str(tmp_path / "inst"),
                OUTBOUND_ALLOWLIST="127.0.0.1")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_worker(env)
     try:
         busy = world.create({"name": "Busy"})
         assert _Held.arrived.wait(30), "the worker never reached the step"
@@ -187,8 +182,7 @@ def busy_worker_loses_redis(world, private_redis, db_url, app, tmp_path):
         yield flow, busy, proc
     finally:
         _Held.release.set()
-        proc.kill()
-        proc.wait(10)
+        end_worker(proc)
         server.shutdown()
 
 

@@ -60,9 +60,21 @@ def mark_processed(session: Session, outbox_ids: list[str]) -> None:
                         .values(processed_at=now).execution_options(synchronize_session=False))
 
 
+def settle_unheard_with(hearing: Callable[[Session, str, list[dict]], list[bool]] | None) -> None:
+    """Let the subscriber that settles outbox rows (the flow engine) say, when a batch is
+    published, which events it will act on; the others are written already processed, so a bulk
+    write never inserts and then updates thousands of rows nobody reads."""
+    global _hearing
+    _hearing = hearing
+
+
+_hearing: Callable[[Session, str, list[dict]], list[bool]] | None = None
+
+
 def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
     """The batch form of publish_after_commit: one multi-row INSERT into the outbox (bulk
-    writes and imports), then the same after-commit delivery for each payload."""
+    writes and imports), then the same after-commit delivery for each payload that someone
+    hears (and for all of them to in-process subscribers of the event)."""
     import json
 
     from app import clock
@@ -74,12 +86,15 @@ def publish_many_after_commit(session: Session, event: str, payloads: list[dict[
         return
     now = clock.now()
     ids = [new_id() for _ in payloads]
+    heard = _hearing(session, event, payloads) if _hearing is not None else [True] * len(ids)
     insert_rows(session, EventOutbox.__table__,
-                ["id", "workspace_id", "name", "payload", "created_at", "attempts"],
-                [(i, p["workspace_id"], event, JsonText(json.dumps(p, ensure_ascii=False)), now, 0)
-                 for i, p in zip(ids, payloads)])
+                ["id", "workspace_id", "name", "payload", "created_at", "attempts", "processed_at"],
+                [(i, p["workspace_id"], event, JsonText(json.dumps(p, ensure_ascii=False)), now, 0,
+                  None if hears else now) for i, p, hears in zip(ids, payloads, heard)])
+    subscribed = bool(_handlers.get(event) or _handlers.get("*"))
     pending = session.info.setdefault("pending_events", [])
-    pending.extend((event, {**p, "outbox_id": i}) for i, p in zip(ids, payloads))
+    pending.extend((event, {**p, "outbox_id": i} if hears else p)
+                   for i, p, hears in zip(ids, payloads, heard) if hears or subscribed)
 
 
 def deliver(event: str, payload: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import { schemaOf } from '../../forms/model';
 import { evaluate, FUNCTIONS } from '../../rules';
 import { FUNCTION_DOCS } from '../../rules/functions/docs';
 import { callAt, localCheck, suggestions, wordAt, type Suggestion } from './ruleTools';
+import './ruleEditor.css';
 
 interface Props {
   value: string | undefined;

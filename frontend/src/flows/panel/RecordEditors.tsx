@@ -63,7 +63,6 @@ function FormRecordEditor(props: EditorProps) {
   const formKey = usesTarget ? target?.form : (node.form as string | undefined);
   const filter = usesTarget ? target?.filter : (node.filter as string | undefined);
   const targetFields = onTrigger ? fields : formFields(forms, formKey);
-  const formId = forms.find((f) => f.key === formKey)?.id;
   const { scope, roots } = useStepScope(node.id, fields);
   // A filter reads the candidate's fields bare and the trigger record as record.
   const filterScope = useMemo(() => [...targetFields, ...scope.filter((f) => f.key.includes('.'))], [targetFields, scope]);
@@ -77,7 +76,9 @@ function FormRecordEditor(props: EditorProps) {
       )}
       {!onTrigger && node.type !== 'create_record' && (
         <Setting label={t('filter')} help={t('filterHelp')}>
-          <ExpressionInput value={filter} fields={targetFields} prefix="" formId={formId} scope={filterScope}
+          {/* No live server check: /rules/check is stricter than the flow check (a relation compared with
+              RECORD_ID() is fine in a flow); the flow check on save reports real problems on the step. */}
+          <ExpressionInput value={filter} fields={targetFields} prefix="" scope={filterScope}
             roots={targetFields.length ? roots : '*'} testId="record-filter" onChange={setFilter} />
         </Setting>
       )}

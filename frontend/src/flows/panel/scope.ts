@@ -63,12 +63,14 @@ export function scopeFields(fields: FieldDef[], nodes: FlowNode[], edges: FlowEd
   out.push(pseudo('trigger.at', undefined, 'datetime'));
   const steps = nodeId ? earlierSteps(nodeId, nodes, edges) : nodes;
   for (const step of steps) {
-    for (const key of OUTPUTS[step.type] ?? []) out.push(pseudo(`steps.${step.id}.${key}`));
+    // The completion list shows the step's name (or its type) beside each of its outputs.
+    const label = step.name ?? step.type;
+    for (const key of OUTPUTS[step.type] ?? []) out.push(pseudo(`steps.${step.id}.${key}`, label));
     if (step.type === 'set_variable') {
-      for (const name of Object.keys((step.set as Record<string, string>) ?? {})) out.push(pseudo(`vars.${name}`));
+      for (const name of Object.keys((step.set as Record<string, string>) ?? {})) out.push(pseudo(`vars.${name}`, label));
     }
   }
-  for (const column of item) out.push(pseudo(`item.${column}`));
+  for (const column of item) out.push(pseudo(`item.${column}`, 'item'));
   return out;
 }
 

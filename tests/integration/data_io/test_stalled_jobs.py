@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,9 +15,9 @@ from app.extensions import unit_of_work
 from app.form_engine.io import importer, jobs
 from app.form_engine.io.stalled import fail_stalled_jobs
 from app.models import Job, Record
+from tests.faults.servers import end_worker, start_worker
 from tests.integration.data_io.conftest import post_file
 
-ROOT = Path(__file__).resolve().parents[3]
 FORM = {"key": "lead", "name": "Lead", "fields": [{"key": "name", "type": "text"},
                                                   {"key": "n", "type": "number"}]}
 STALL = dt.timedelta(seconds=600)
@@ -67,8 +64,7 @@ def test_import_whose_worker_was_killed_fails_with_how_to_continue(api, make_for
     job_id = _start(api, form_id, _csv(1, rows), on_error="skip_bad", mode="create")
     env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url, SECRET_KEY="test-secret",
                INSTANCE_PATH=str(tmp_path / "worker"), UPLOAD_DIR=app.config["UPLOAD_DIR"])
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--queues", "low"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_worker(env, "--queues", "low")
     try:
         deadline = time.monotonic() + 60
         while _progress_done(app, job_id) < importer.BATCH_SIZE:   # a batch has committed
@@ -77,8 +73,7 @@ def test_import_whose_worker_was_killed_fails_with_how_to_continue(api, make_for
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        end_worker(proc)   # and its RQ scheduler child, which outlives a killed worker
     saved = _saved(form_id)
     assert _job(job_id).status == "running" and 0 < len(saved) < rows
     assert fail_stalled_jobs() == []                    # its heartbeat is still recent

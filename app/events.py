@@ -71,6 +71,12 @@ def settle_unheard_with(hearing: Callable[[Session, str, list[dict]], list[bool]
 _hearing: Callable[[Session, str, list[dict]], list[bool]] | None = None
 
 
+def _settled(payload: dict[str, Any]) -> dict[str, Any]:
+    """What an event nobody will deliver keeps in the outbox: which record, form, fields, source
+    and actor, not a second copy of the record's data (the bulk of the row)."""
+    return {k: v for k, v in payload.items() if k not in ("data", "old")}
+
+
 def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
     """The batch form of publish_after_commit: one multi-row INSERT into the outbox (bulk
     writes and imports), then the same after-commit delivery for each payload that someone
@@ -89,7 +95,8 @@ def publish_many_after_commit(session: Session, event: str, payloads: list[dict[
     heard = _hearing(session, event, payloads) if _hearing is not None else [True] * len(ids)
     insert_rows(session, EventOutbox.__table__,
                 ["id", "workspace_id", "name", "payload", "created_at", "attempts", "processed_at"],
-                [(i, p["workspace_id"], event, JsonText(json.dumps(p, ensure_ascii=False)), now, 0,
+                [(i, p["workspace_id"], event, JsonText(json.dumps(
+                    p if hears else _settled(p), ensure_ascii=False)), now, 0,
                   None if hears else now) for i, p, hears in zip(ids, payloads, heard)])
     subscribed = bool(_handlers.get(event) or _handlers.get("*"))
     pending = session.info.setdefault("pending_events", [])

@@ -139,10 +139,15 @@ def _save(session, actor, form, cf, created, source, meta) -> None:
         (record_id, form.workspace_id, form.id, text, 1, form.version, actor.user_id,
          actor.user_id, actor.user_id, dept, now, now) for record_id, text in encoded])
     if logs_data(form):
-        changed = JsonText(json.dumps(list(cf.fields)))
-        bulk_sql.insert_rows(session, RecordRevision.__table__, _REVISION_COLUMNS, [
-            (new_id(), form.workspace_id, record_id, form.id, 1, "create", actor.user_id,
-             source, now, changed, None, text) for record_id, text in encoded])
+        revisions = [(new_id(), record_id) for record_id, _text in encoded]
+        if not bulk_sql.revisions_of_created(
+                session, revisions, workspace_id=form.workspace_id, form_id=form.id,
+                actor_id=actor.user_id, source=source, at=now, changed=list(cf.fields)):
+            changed = JsonText(json.dumps(list(cf.fields)))
+            bulk_sql.insert_rows(session, RecordRevision.__table__, _REVISION_COLUMNS, [
+                (rev_id, form.workspace_id, record_id, form.id, 1, "create", actor.user_id,
+                 source, now, changed, None, text)
+                for (rev_id, record_id), (_id, text) in zip(revisions, encoded)])
     meta = meta or {}
     events.publish_many_after_commit(session, "record.created", [
         {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,

@@ -1,7 +1,10 @@
 """Multi-row writes for bulk creates: COPY on PostgreSQL (one round trip per table, JSON encoded
-once by the caller), executemany elsewhere; unique claims in one INSERT .. ON CONFLICT DO NOTHING
-whose RETURNING says which values were free."""
+once by the caller), executemany elsewhere; create revisions copied from the inserted records on
+the server; unique claims in one INSERT .. ON CONFLICT DO NOTHING whose RETURNING says which
+values were free."""
 from __future__ import annotations
+
+import json
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
@@ -39,6 +42,28 @@ def claim_unique(session: Session, form_id: str, claims: list[tuple[str, str, st
                 UniqueValue.constraint_key, UniqueValue.value_hash)
             won.update((c, h) for c, h in session.execute(stmt))
     return {(c, h) for c, h, _r in claims} - won
+
+
+def revisions_of_created(session: Session, revisions: list[tuple[str, str]], *, workspace_id: str,
+                         form_id: str, actor_id: str | None, source: str, at,
+                         changed: list[str]) -> bool:
+    """On PostgreSQL, the create revisions of just inserted records ((revision id, record id)
+    pairs) in one INSERT .. SELECT that copies each record's stored data as `after`, instead of
+    sending and parsing the same JSON a second time. False elsewhere (the caller writes them)."""
+    if dialect_of(session) != "postgresql":
+        return False
+    session.execute(sa.text(
+        "INSERT INTO record_revisions (id, workspace_id, record_id, form_id, version, action, "
+        "actor_id, source, at, changed, before, after) "
+        "SELECT v.rev_id, :workspace_id, r.id, :form_id, 1, 'create', :actor_id, :source, :at, "
+        "CAST(:changed AS jsonb), NULL, r.data FROM unnest(CAST(:rev_ids AS text[]), "
+        "CAST(:record_ids AS text[])) AS v(rev_id, record_id) "
+        "JOIN records r ON r.id = v.record_id ORDER BY v.rev_id"),
+        {"workspace_id": workspace_id, "form_id": form_id, "actor_id": actor_id,
+         "source": source, "at": at, "changed": json.dumps(changed),
+         "rev_ids": [rev for rev, _record in revisions],
+         "record_ids": [record for _rev, record in revisions]})
+    return True
 
 
 def release_records(session: Session, record_ids: list[str]) -> None:

@@ -87,6 +87,11 @@ def test_bulk_orders_refresh_each_customer_once_with_rollup_events(api, make_for
          "field": "amount"}]})
     assert r.status_code == 200, r.json
     ann = api.post(f"/api/v1/forms/{customer['id']}/records", json={"data": {"name": "Ann"}}).json
+    # Someone listens to customer updates, so their events are kept whole for delivery.
+    r = api.post("/api/v1/webhooks", json={"url": "https://hooks.example.com/crm",
+                                           "events": ["record.updated"], "form_id": customer["id"],
+                                           "secret": "s3cret-s3cret-s3cret"})
+    assert r.status_code == 201, r.json
     r = api.post(f"/api/v1/forms/{order['id']}/records/bulk", json={"records": [
         {"data": {"customer": ann["id"], "amount": 10}},
         {"data": {"customer": ann["id"], "amount": 5}}]})

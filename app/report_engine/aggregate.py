@@ -24,6 +24,9 @@ def aggregate_expr(dialect: str, agg: str, value) -> sa.ColumnElement | None:
         if dialect == "postgresql":
             return sa.func.percentile_cont(0.5).within_group(value)
         return None
+    if agg in ("min", "max") and dialect == "postgresql" and isinstance(value.type, sa.String):
+        # Byte order, as SQLite compares and as typed columns of hot fields are collated.
+        value = value.collate("C")
     return getattr(sa.func, agg)(value)
 
 

@@ -5,6 +5,7 @@ filter by (index hints for the form engine)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from app.errors import Conflict, FormloomError, NotFound, ValidationFailed
 from app.i18n import _, render
 from app.models import App, Dashboard, Form
 from app.models.scope import get_scoped, scoped
-from app.report_engine import access, hot_fields
+from app.report_engine import access, hot_fields, parallel
 from app.report_engine.fields import SYSTEM_FIELDS
 from app.report_engine.filters import check_filter
 from app.report_engine.run import run_report
@@ -224,18 +225,54 @@ def widget_data(session, actor, dashboard: Dashboard, widget: dict, filters: dic
 
 def dashboard_data(session: Session, actor: Actor, dashboard_id: str, filters: dict, *,
                    lang: str = "en", use_cache: bool = True) -> dict:
-    """Each widget's result, or its error; one failing widget never fails the dashboard."""
+    """Each widget's result, or its error; one failing widget never fails the dashboard. Widgets
+    asking the same question (same query under the same filters: the CRM overview draws one
+    repurchase analysis as two charts) share one computation; on PostgreSQL the questions are
+    computed concurrently (app.report_engine.parallel)."""
     dashboard = get_dashboard(session, actor, dashboard_id)
-    widgets = {}
+    app_id = dashboard.app_id
+    results: dict[str, dict] = {}
+    questions: dict[str, tuple[dict, list[str]]] = {}
+    asks: dict[str, str] = {}
     for widget in dashboard.definition["widgets"]:
         try:
-            with session.begin_nested():
-                widgets[widget["id"]] = widget_data(session, actor, dashboard, widget, filters, lang,
-                                                    use_cache)
+            extra = widget_filters(session, actor, dashboard, widget, filters)
         except FormloomError as exc:
-            widgets[widget["id"]] = {"error": {"code": exc.code, "message": render(exc.message, lang),
-                                               "details": render(exc.details, lang)}}
-    return {"id": dashboard.id, "widgets": widgets}
+            results[widget["id"]] = _widget_error(exc, lang)
+            continue
+        key = json.dumps([widget["query"], extra], sort_keys=True, ensure_ascii=False)
+        questions.setdefault(key, (widget["query"], extra))
+        asks[widget["id"]] = key
+
+    def ask(own: Session, question: tuple[dict, list[str]]) -> dict:
+        query, extra = question
+        return run_report(own, actor, query, app_id=app_id, extra_filters=extra,
+                          use_cache=use_cache, lang=lang)
+
+    def answer(own: Session, question: tuple[dict, list[str]]) -> dict:
+        try:
+            return ask(own, question)
+        except FormloomError as exc:
+            return _widget_error(exc, lang)
+
+    if session.get_bind().dialect.name == "postgresql" and len(questions) > 1:
+        answers = parallel.run_all(session, questions, answer)
+    else:
+        answers = {}
+        for key, question in questions.items():
+            try:
+                with session.begin_nested():
+                    answers[key] = ask(session, question)
+            except FormloomError as exc:
+                answers[key] = _widget_error(exc, lang)
+    results.update((widget_id, answers[key]) for widget_id, key in asks.items())
+    return {"id": dashboard.id,
+            "widgets": {w["id"]: results[w["id"]] for w in dashboard.definition["widgets"]}}
+
+
+def _widget_error(exc: FormloomError, lang: str) -> dict:
+    return {"error": {"code": exc.code, "message": render(exc.message, lang),
+                      "details": render(exc.details, lang)}}
 
 
 def _relation_expression(session, actor, form, info, title) -> str:

@@ -37,6 +37,8 @@ BY_STATUS = {"source": "order", "filter": "channel <> '京东'", "dimensions": [
                           {"agg": "count", "as": "n"}], "sort": [{"by": "status"}]}
 BY_SCORE = {"source": "order", "dimensions": [{"field": "score"}],
             "measures": [{"agg": "count", "as": "n"}], "sort": [{"by": "score"}]}
+NOTES = {"source": "order", "measures": [{"agg": "min", "field": "note", "as": "first"},
+                                         {"agg": "max", "field": "note", "as": "last"}]}
 REPURCHASE = {"source": "order", "kind": "repurchase", "customer": "customer", "date": "ordered_at",
               "amount": "amount", "as_of": "2025-06-30",
               "metrics": ["customers", "repeat_customers"]}
@@ -46,9 +48,11 @@ DASHBOARD = {"key": "hot", "name": "Hot", "widgets": [
     {"id": "by_score", "title": "t", "chart": "bar", "layout": {"x": 4, "y": 0, "w": 4, "h": 4},
      "query": BY_SCORE},
     {"id": "repurchase", "title": "t", "chart": "table", "layout": {"x": 8, "y": 0, "w": 4, "h": 4},
-     "query": REPURCHASE}]}
+     "query": REPURCHASE},
+    {"id": "notes", "title": "t", "chart": "kpi", "layout": {"x": 0, "y": 4, "w": 4, "h": 2},
+     "query": NOTES}]}
 PROMOTED = {"hot_t_status", "hot_n_amount", "hot_t_channel", "hot_t_customer", "hot_t_ordered_at",
-            "hot_n_score"}
+            "hot_n_score", "hot_t_note"}
 
 
 def order_rows(n: int, seed: int = 3) -> list[dict]:
@@ -56,6 +60,7 @@ def order_rows(n: int, seed: int = 3) -> list[dict]:
     return [{"customer": f"C{rng.randrange(12):02d}", "channel": rng.choice(CHANNELS),
              "amount": round(rng.uniform(1, 300), 2), "score": rng.randrange(1, 6),
              "status": rng.choice(STATUSES),
+             "note": rng.choice(["apple", "Banana", "Zebra", "éclair"]),
              "ordered_at": f"2025-0{rng.randrange(1, 7)}-1{rng.randrange(10)}T0{rng.randrange(10)}:00:00Z"}
             for _ in range(n)]
 
@@ -115,8 +120,10 @@ def bulk(api, shop, rows):
 def test_saved_dashboard_promotes_read_fields_and_reports_read_the_columns(api, shop, worker,
                                                                              dialect):
     bulk(api, shop, order_rows(80))
-    before = {q: run(shop, spec) for q, spec in (("s", BY_STATUS), ("r", REPURCHASE))}
+    before = {q: run(shop, spec) for q, spec in (("s", BY_STATUS), ("r", REPURCHASE), ("n", NOTES))}
     assert before["s"]["rows"] == expected_by_status(stored(shop))
+    notes = [d["note"] for d in stored(shop)]
+    assert before["n"]["rows"] == [[min(notes), max(notes)]]  # code-point order on both dialects
 
     r = api.post(f"/api/v1/apps/{shop['app_id']}/dashboards", json=DASHBOARD)
     assert r.status_code == 201, r.json
@@ -140,6 +147,7 @@ def test_saved_dashboard_promotes_read_fields_and_reports_read_the_columns(api, 
         assert have == set() and "json_extract" in sql
     assert run(shop, BY_STATUS)["rows"] == before["s"]["rows"]
     assert run(shop, REPURCHASE)["rows"] == before["r"]["rows"]
+    assert run(shop, NOTES)["rows"] == before["n"]["rows"]
     with unit_of_work() as s:
         assert hot_fields.sync(s) == [] and not hot_fields.promotion_pending(s)  # idempotent
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.auth.actor import Actor
@@ -36,8 +37,17 @@ def run_report(session: Session, actor: Actor, spec: dict, *, app_id: str | None
     return result
 
 
+# Report statements scan and group most of a form's records. Read from typed columns (hot fields)
+# their rows look cheap to PostgreSQL's cost model, which then stops choosing parallel plans:
+# the repurchase question over 1M orders took 7.2-7.8 s serial against 3.8-4.3 s parallel.
+# A lower cost per row passed between parallel workers (default 0.1) brings the parallel plans back.
+PARALLEL_TUPLE_COST = "0.05"
+
+
 def compute(session: Session, actor: Actor, source, spec: dict, extra_filters, lang: str) -> dict:
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and PARALLEL_TUPLE_COST:
+        session.execute(sa.text(f"SET LOCAL parallel_tuple_cost = {PARALLEL_TUPLE_COST}"))
     rq = RecordsQuery(dialect=dialect, source=source, actor=actor, session=session)
     rq.add_filter(spec.get("filter"))
     for expression in extra_filters:

@@ -111,8 +111,8 @@ def test_limit_violation_is_a_clear_limit_error_raised_quickly(expression):
     start = time.perf_counter()
     with pytest.raises(RuleLimitError) as info:
         evaluate(expression)
-    # ~15 ms on a quiet machine; the bound only tells "refused up front" from "ran until the
-    # budget", with room for a CI machine whose load average is 10
+    # ~15 ms on a quiet machine. The kind below tells "refused by a limit" from "stopped by the
+    # time budget"; this bound only catches a runaway, with room for a CI machine at load 10.
     assert time.perf_counter() - start < 2.0
     assert info.value.kind == "limit"
     assert info.value.to_dict("zh")["message"]

@@ -57,13 +57,11 @@ def install(url: str, tmp: str, orders: int):
 
 
 def promote(flask_app) -> None:
-    from app.report_engine import hot_fields
+    """The hot-field promotion job the install enqueued, run inline as a worker would."""
+    from bench.reports import promote as promote_inline
 
     with flask_app.app_context():
-        t = time.perf_counter()
-        done = hot_fields.promote()
-    if done["added"]:
-        print(f"  {len(done['added'])} typed columns added in {time.perf_counter() - t:.1f} s")
+        promote_inline()
 
 
 def clear_cache(flask_app) -> None:

@@ -34,6 +34,7 @@ def create_many(session: Session, actor: Actor, form_id: str, rows: list[dict], 
         raise BadRequest(_("At most {n} records per request", "每次最多 {n} 条记录", n=BULK_MAX))
     form = get_form(session, actor, form_id)
     permissions.require(actor, form, "import" if source == "import" else "create")
+    bulk_sql.plan_per_statement(session)
     cf = compiled_form(session, form)
     env = eval_env(session, actor, form.workspace_id)
     errors: dict[int, dict] = {}

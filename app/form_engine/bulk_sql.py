@@ -16,6 +16,18 @@ from app.models import UniqueValue
 SQLITE_CHUNK = 200  # 4 parameters a row stays far below SQLite's variable limit
 
 
+def plan_per_statement(session: Session) -> None:
+    """PostgreSQL, once per transaction: plan each statement for the tables as they are now.
+    The driver prepares a statement run five times and the server may then reuse one generic
+    plan; one made while a bulk load's first batches left a table small (a sequential scan)
+    would be reused while the same transaction grows it, each batch slower than the last."""
+    if dialect_of(session) != "postgresql" or session.info.get("plan_per_statement") is \
+            session.get_transaction():
+        return
+    session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    session.info["plan_per_statement"] = session.get_transaction()
+
+
 def claim_unique(session: Session, form_id: str, claims: list[tuple[str, str, str]]
                  ) -> set[tuple[str, str]]:
     """Insert (constraint, value hash, record id) claims; returns the (constraint, hash) pairs

@@ -10,6 +10,7 @@ from app.form_engine import expressions
 from app.form_engine.compile import CompiledForm
 from app.form_engine.fields import Errors, add_error
 from app.form_engine.fields.relation import relation_ids
+from app.form_engine.rollups import among, id_chunks
 from app.i18n import _
 from app.models import Department, Form, Membership, Record
 from app.rule_engine import EvalEnv
@@ -61,10 +62,15 @@ def load_targets(session: Session, form: Form, cf: CompiledForm, datas: list[dic
         target = forms.get(f["target"])
         rows: dict[str, dict] = {}
         if ids and target is not None:
-            for chunk in _chunks(ids):
-                rows.update(session.execute(sa.select(Record.id, Record.data).where(
-                    Record.form_id == target.id, Record.workspace_id == form.workspace_id,
-                    Record.id.in_(chunk))).all())
+            dialect = session.get_bind().dialect.name
+            # By primary key only, form and workspace checked here: a batch loading inside a
+            # long transaction (statistics that do not know its rows yet) must not get a plan
+            # that scans the whole form for every chunk.
+            for chunk in id_chunks(ids, dialect):
+                rows.update((rid, data) for rid, form_id, workspace_id, data in session.execute(
+                    sa.select(Record.id, Record.form_id, Record.workspace_id, Record.data)
+                    .where(among(Record.id, chunk, dialect)))
+                    if form_id == target.id and workspace_id == form.workspace_id)
         out[path] = rows
     return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app import clock, events
 from app.auth.actor import Actor
@@ -39,7 +40,7 @@ class _Batch:
     """What one propagation step has gathered: the app's forms (read once), loaded records and
     the derived values to store, by form id then record id."""
     forms: list[Form]
-    records: dict[str, Record] = dataclasses.field(default_factory=dict)
+    records: dict[str, _Loaded] = dataclasses.field(default_factory=dict)
     updates: dict[str, dict[str, dict]] = dataclasses.field(default_factory=dict)
 
     def put(self, form_id: str, record_id: str, values: dict) -> None:
@@ -59,13 +60,22 @@ def propagate(session: Session, form: Form, changes: list[Change], meta: dict | 
         _store(session, by_id[form_id], batch, meta, depth + 1)
 
 
-def _load(session: Session, batch: _Batch, form: Form, clause) -> list[Record]:
+@dataclass
+class _Loaded:
+    """A record read for a refresh: what the refresh reads, without an ORM object per row."""
+    id: str
+    form_id: str
+    data: dict
+
+
+def _load(session: Session, batch: _Batch, form: Form, clause) -> list[_Loaded]:
     """Records of `form` matching `clause`, locked in id order on PostgreSQL so aggregates read
     after the lock see every committed source row and concurrent batches queue, not deadlock."""
-    stmt = sa.select(Record).where(Record.form_id == form.id, clause).order_by(Record.id)
+    stmt = sa.select(Record.id, Record.form_id, Record.data).where(
+        Record.form_id == form.id, clause).order_by(Record.id)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
-    found = list(session.scalars(stmt))
+    found = [_Loaded(*row) for row in session.execute(stmt)]
     batch.records.update((r.id, r) for r in found)
     return found
 
@@ -153,21 +163,28 @@ def _store(session: Session, form: Form, batch: _Batch, meta: dict | None, depth
     env = eval_env(session, system, form.workspace_id)
     now = clock.now()
     changes: list[Change] = []
+    refresh: dict[frozenset, set[str]] = {}
     for record_id, values in sorted(batch.updates[form.id].items()):
         record = batch.records[record_id]
         before = record.data
         if all(before.get(k) == v for k, v in values.items()):
             continue
         after = pipeline.copy_for_formulas(cf, {**before, **values})
-        pipeline.compute_formulas(cf, after, dataclasses.replace(env, record_id=record_id),
-                                  only=pipeline.formulas_to_refresh(cf, set(values)))
+        keys = frozenset(values)
+        if keys not in refresh:
+            refresh[keys] = pipeline.formulas_to_refresh(cf, set(keys))
+        env.record_id = record_id  # this loop's own env, one record at a time
+        pipeline.compute_formulas(cf, after, env, only=refresh[keys])
         changes.append(Change(record_id, before, after, pipeline.changed_keys(before, after)))
     if not changes:
         return
     _write(session, changes, now)
     for change in changes:
-        set_committed_value(batch.records[change.record_id], "data", change.after)
-        set_committed_value(batch.records[change.record_id], "updated_at", now)
+        batch.records[change.record_id].data = change.after
+        loaded = session.identity_map.get(identity_key(Record, change.record_id))
+        if loaded is not None:  # the caller's copy of this record shows what was stored
+            set_committed_value(loaded, "data", change.after)
+            set_committed_value(loaded, "updated_at", now)
     propagate(session, form, changes, meta, depth, batch.forms)
     bump_data_version(session, form)
     meta = meta or {}

@@ -83,13 +83,16 @@ def truthy(expression: str, data: dict, env: EvalEnv, schema: dict | None = None
         return False
 
 
-def compiled(expression: str, schema: dict) -> Callable[[dict, EvalEnv], object]:
+def compiled(expression: str, schema: dict, *, env_is_current: bool = False
+             ) -> Callable[[dict, EvalEnv], object]:
     """`evaluate` for one expression and a schema that stays as it is (a compiled form's):
-    compiled once, then called as fn(data, env)."""
+    compiled once, then called as fn(data, env); with env_is_current the caller has made env
+    the current one around its calls (values.set_current_env)."""
     try:
-        run = compile_parsed(parse(expression), schema).run
+        program = compile_parsed(parse(expression), schema)
     except RuleError:
         return lambda data, env: None
+    run = program.run_in_env if env_is_current else program.run
 
     def value_of(data: dict, env: EvalEnv):
         try:
@@ -102,12 +105,14 @@ def compiled(expression: str, schema: dict) -> Callable[[dict, EvalEnv], object]
     return value_of
 
 
-def compiled_test(expression: str, schema: dict) -> Callable[[dict, EvalEnv], bool]:
+def compiled_test(expression: str, schema: dict, *, env_is_current: bool = False
+                  ) -> Callable[[dict, EvalEnv], bool]:
     """`truthy` compiled once for a schema that stays as it is."""
     try:
-        run = compile_parsed(parse(expression), schema).run
+        program = compile_parsed(parse(expression), schema)
     except RuleError:
         return lambda data, env: False
+    run = program.run_in_env if env_is_current else program.run
 
     def holds(data: dict, env: EvalEnv) -> bool:
         try:

@@ -9,6 +9,7 @@ from app.form_engine.compile import CompiledForm
 from app.form_engine.fields import Errors, add_error
 from app.i18n import LazyText, _
 from app.rule_engine import EvalEnv, RuleError
+from app.rule_engine.values import set_current_env
 
 BLANKS = (None, "", [])
 REQUIRED = _("This field is required", "此项必填")
@@ -44,6 +45,16 @@ def check_input(cf: CompiledForm, incoming: dict, errors: Errors, readonly: froz
     return clean
 
 
+# The plan's callables expect the record's env to be the current one: each function below makes
+# it current once around all of them, not once per expression.
+def _value_fn(expression: str, schema: dict):
+    return expressions.compiled(expression, schema, env_is_current=True)
+
+
+def _test_fn(expression: str, schema: dict):
+    return expressions.compiled_test(expression, schema, env_is_current=True)
+
+
 class _Plan:
     """The expressions of one compiled form version as callables, compiled once: defaults,
     subform row formulas, formulas in order, conditions and validations."""
@@ -51,7 +62,7 @@ class _Plan:
     def __init__(self, cf: CompiledForm):
         schema = cf.rule_schema
         self.cf = cf
-        self.defaults = {key: expressions.compiled(default["expression"], schema)
+        self.defaults = {key: _value_fn(default["expression"], schema)
                          for key, default in cf.defaults
                          if isinstance(default, dict) and "expression" in default}
         self.rows = []
@@ -59,15 +70,15 @@ class _Plan:
             if formulas:
                 row_schema = {**schema, **(schema.get(sub_key) or {}).get("fields", {})}
                 self.rows.append((sub_key, [
-                    (f["key"], f, expressions.compiled(f["expression"], row_schema))
+                    (f["key"], f, _value_fn(f["expression"], row_schema))
                     for f in formulas]))
-        self.formulas = [(f["key"], f, expressions.compiled(f["expression"], schema))
+        self.formulas = [(f["key"], f, _value_fn(f["expression"], schema))
                          for f in cf.formulas]
         self.conditions = [
-            (f, f.get("visible_when") and expressions.compiled_test(f["visible_when"], schema),
-             f.get("required_when") and expressions.compiled_test(f["required_when"], schema))
+            (f, f.get("visible_when") and _test_fn(f["visible_when"], schema),
+             f.get("required_when") and _test_fn(f["required_when"], schema))
             for f in cf.conditions]
-        self.validations = [(rule, expressions.compiled_test(rule["expression"], schema))
+        self.validations = [(rule, _test_fn(rule["expression"], schema))
                             for rule in cf.validations]
         self.always: set[str] = set()
         self.readers: dict[str, set[str]] = {}
@@ -102,7 +113,11 @@ def apply_defaults(cf: CompiledForm, data: dict, provided: set, env: EvalEnv) ->
             continue
         if isinstance(default, dict) and "expression" in default:
             plan = plan or _plan(cf)
-            data[key] = plan.defaults[key](data, env)
+            previous = set_current_env(env)
+            try:
+                data[key] = plan.defaults[key](data, env)
+            finally:
+                set_current_env(previous)
         elif default == "current_user":
             user = env.current_user
             data[key] = ([user] if user else None) if cf.fields[key]["type"] == "users" else user
@@ -122,18 +137,22 @@ def _fitted(formula: dict, value):
 def compute_formulas(cf: CompiledForm, data: dict, env: EvalEnv, only: set[str] | None = None) -> None:
     """Subform row formulas first (parents may sum them), then the form's, in dependency order."""
     plan = _plan(cf)
-    for sub_key, formulas in plan.rows:
-        rows = data.get(sub_key)
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            if isinstance(row, dict):
-                scope = {**data, **row}
-                for key, f, evaluate in formulas:
-                    row[key] = scope[key] = _fitted(f, evaluate(scope, env))
-    for key, f, evaluate in plan.formulas:
-        if only is None or key in only:
-            data[key] = _fitted(f, evaluate(data, env))
+    previous = set_current_env(env)
+    try:
+        for sub_key, formulas in plan.rows:
+            rows = data.get(sub_key)
+            if not isinstance(rows, list):
+                continue
+            for row in rows:
+                if isinstance(row, dict):
+                    scope = {**data, **row}
+                    for key, f, evaluate in formulas:
+                        row[key] = scope[key] = _fitted(f, evaluate(scope, env))
+        for key, f, evaluate in plan.formulas:
+            if only is None or key in only:
+                data[key] = _fitted(f, evaluate(data, env))
+    finally:
+        set_current_env(previous)
 
 
 def copy_for_formulas(cf: CompiledForm, data: dict) -> dict:
@@ -162,28 +181,36 @@ def formulas_to_refresh(cf: CompiledForm, changed: set[str]) -> set[str]:
 
 
 def check_conditions(cf: CompiledForm, data: dict, env: EvalEnv, errors: Errors) -> None:
-    for f, visible, required_when in _plan(cf).conditions:
-        key = f["key"]
-        if visible and not visible(data, env):
-            continue  # a hidden field is never required
-        needed = f.get("required") or (required_when and required_when(data, env))
-        if needed and key in cf.inputs and is_blank(data.get(key)) and key not in errors:
-            add_error(errors, key, REQUIRED)
+    previous = set_current_env(env)
+    try:
+        for f, visible, required_when in _plan(cf).conditions:
+            key = f["key"]
+            if visible and not visible(data, env):
+                continue  # a hidden field is never required
+            needed = f.get("required") or (required_when and required_when(data, env))
+            if needed and key in cf.inputs and is_blank(data.get(key)) and key not in errors:
+                add_error(errors, key, REQUIRED)
+    finally:
+        set_current_env(previous)
 
 
 def check_validations(cf: CompiledForm, data: dict, env: EvalEnv, errors: Errors) -> None:
-    for rule, holds in _plan(cf).validations:
-        if not holds(data, env):
-            message = rule.get("message")
-            if isinstance(message, dict):
-                text = LazyText(message.get("en") or message.get("zh", ""),
-                                message.get("zh") or message.get("en", ""))
-            elif isinstance(message, str):
-                text = LazyText(message, message)
-            else:
-                text = _("The record does not satisfy: {e}", "记录不满足条件：{e}",
-                         e=rule["expression"])
-            add_error(errors, rule.get("field", "_record"), text)
+    previous = set_current_env(env)
+    try:
+        failed = [rule for rule, holds in _plan(cf).validations if not holds(data, env)]
+    finally:
+        set_current_env(previous)
+    for rule in failed:
+        message = rule.get("message")
+        if isinstance(message, dict):
+            text = LazyText(message.get("en") or message.get("zh", ""),
+                            message.get("zh") or message.get("en", ""))
+        elif isinstance(message, str):
+            text = LazyText(message, message)
+        else:
+            text = _("The record does not satisfy: {e}", "记录不满足条件：{e}",
+                     e=rule["expression"])
+        add_error(errors, rule.get("field", "_record"), text)
 
 
 def changed_keys(before: dict | None, after: dict) -> list[str]:

@@ -106,11 +106,20 @@ class CompiledExpression:
     def run(self, data: dict | None, env: EvalEnv | None = None, schema: dict | None = None,
             time_budget: float | None = None):
         env = env or DEFAULT_ENV
+        previous = set_current_env(env)
+        try:
+            return self.run_in_env(data, env, schema, time_budget)
+        finally:
+            set_current_env(previous)
+
+    def run_in_env(self, data: dict | None, env: EvalEnv, schema: dict | None = None,
+                   time_budget: float | None = None):
+        """`run` for a caller that made `env` the current one (values.set_current_env) around
+        many runs, e.g. every formula of a record."""
         if self.schema is DYNAMIC:
             schema = schema if schema is not None else env.schema
         scope = Scope(data if data is not None else {}, schema, env, self.parsed.text,
                       TIME_BUDGET_SECONDS if time_budget is None else time_budget, self.nodes)
-        previous = set_current_env(env)
         try:
             result = self.root(scope)
         except RecursionError:
@@ -118,8 +127,6 @@ class CompiledExpression:
         except MemoryError:
             raise RuleLimitError("text_too_long", 0, self.parsed.text,
                                  limit=MAX_TEXT_LENGTH) from None
-        finally:
-            set_current_env(previous)
         if type(result) is float:
             return normalize_number(result)
         return result

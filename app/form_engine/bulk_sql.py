@@ -61,16 +61,19 @@ def revisions_of_created(session: Session, revisions: list[tuple[str, str]], *, 
                          changed: list[str]) -> bool:
     """On PostgreSQL, the create revisions of just inserted records ((revision id, record id)
     pairs) in one INSERT .. SELECT that copies each record's stored data as `after`, instead of
-    sending and parsing the same JSON a second time. False elsewhere (the caller writes them)."""
+    sending and parsing the same JSON a second time: a primary-key probe per record (a join
+    would be planned as a scan of the whole table while its statistics predate the load). False
+    elsewhere (the caller writes them)."""
     if dialect_of(session) != "postgresql":
         return False
     session.execute(sa.text(
         "INSERT INTO record_revisions (id, workspace_id, record_id, form_id, version, action, "
         "actor_id, source, at, changed, before, after) "
-        "SELECT v.rev_id, :workspace_id, r.id, :form_id, 1, 'create', :actor_id, :source, :at, "
-        "CAST(:changed AS jsonb), NULL, r.data FROM unnest(CAST(:rev_ids AS text[]), "
-        "CAST(:record_ids AS text[])) AS v(rev_id, record_id) "
-        "JOIN records r ON r.id = v.record_id ORDER BY v.rev_id"),
+        "SELECT v.rev_id, :workspace_id, v.record_id, :form_id, 1, 'create', :actor_id, "
+        ":source, :at, CAST(:changed AS jsonb), NULL, "
+        "(SELECT r.data FROM records r WHERE r.id = v.record_id) "
+        "FROM unnest(CAST(:rev_ids AS text[]), CAST(:record_ids AS text[])) "
+        "AS v(rev_id, record_id) ORDER BY v.rev_id"),
         {"workspace_id": workspace_id, "form_id": form_id, "actor_id": actor_id,
          "source": source, "at": at, "changed": json.dumps(changed),
          "rev_ids": [rev for rev, _record in revisions],

@@ -68,23 +68,28 @@ class _Loaded:
     data: dict
 
 
-def _load(session: Session, batch: _Batch, form: Form, clause) -> list[_Loaded]:
+def _load(session: Session, batch: _Batch, form: Form, clause, *, by_id: bool = False
+          ) -> list[_Loaded]:
     """Records of `form` matching `clause`, locked in id order on PostgreSQL so aggregates read
-    after the lock see every committed source row and concurrent batches queue, not deadlock."""
-    stmt = sa.select(Record.id, Record.form_id, Record.data).where(
-        Record.form_id == form.id, clause).order_by(Record.id)
+    after the lock see every committed source row and concurrent batches queue, not deadlock.
+    `by_id`: the clause picks primary keys, and the form is checked here, so the plan is a
+    primary-key probe even while the statistics predate a long load's rows."""
+    stmt = sa.select(Record.id, Record.form_id, Record.data).where(clause).order_by(Record.id)
+    if not by_id:
+        stmt = stmt.where(Record.form_id == form.id)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     found = [_Loaded(*row) for row in session.execute(stmt)]
+    found = [r for r in found if r.form_id == form.id]
     batch.records.update((r.id, r) for r in found)
     return found
 
 
 def _load_ids(session: Session, batch: _Batch, form: Form, ids: list[str]) -> set[str]:
+    dialect = session.get_bind().dialect.name
     missing = [i for i in ids if i not in batch.records]
-    for chunk in rollups.id_chunks(missing, session.get_bind().dialect.name):
-        _load(session, batch, form, rollups.among(Record.id, chunk,
-                                                   session.get_bind().dialect.name))
+    for chunk in rollups.id_chunks(missing, dialect):
+        _load(session, batch, form, rollups.among(Record.id, chunk, dialect), by_id=True)
     return {i for i in ids if i in batch.records and batch.records[i].form_id == form.id}
 
 

@@ -28,8 +28,8 @@ def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) 
     from app.ids import new_id
     from app.models import EventOutbox
 
-    # Not flushed here: a before-commit listener that finds nobody listening marks the row
-    # processed while it is still pending, so it is inserted once and never updated.
+    # Not flushed here: a before-commit listener that finds nobody listening drops the row
+    # while it is still pending, so it is never inserted.
     row = EventOutbox(id=new_id(), workspace_id=payload["workspace_id"], name=event,
                       payload=payload, attempts=0)
     session.add(row)
@@ -38,32 +38,32 @@ def publish_after_commit(session: Session, event: str, payload: dict[str, Any]) 
     return row.id
 
 
-def mark_processed(session: Session, outbox_ids: list[str]) -> None:
-    """Mark outbox rows of this transaction processed: rows not yet flushed just get the
-    timestamp, the others one UPDATE per chunk."""
+def drop_unheard(session: Session, outbox_ids: list[str]) -> None:
+    """Outbox rows of this transaction that nobody will act on are not kept: rows not yet
+    flushed leave the session (never inserted), the others are deleted. Only unprocessed rows
+    are ever read (by the flow job and its sweeper), so a processed row would be dead weight in
+    a table that grows with every write."""
     import sqlalchemy as sa
 
-    from app import clock
     from app.models import EventOutbox
 
-    now = clock.now()
     pending = session.info.get("pending_outbox", {})
     flushed = []
     for outbox_id in outbox_ids:
-        row = pending.get(outbox_id)
-        if row is not None:
-            row.processed_at = now
+        row = pending.pop(outbox_id, None)
+        if row is not None and row in session.new:
+            session.expunge(row)
         else:
             flushed.append(outbox_id)
     for i in range(0, len(flushed), 500):
-        session.execute(sa.update(EventOutbox).where(EventOutbox.id.in_(flushed[i:i + 500]))
-                        .values(processed_at=now).execution_options(synchronize_session=False))
+        session.execute(sa.delete(EventOutbox).where(EventOutbox.id.in_(flushed[i:i + 500]))
+                        .execution_options(synchronize_session=False))
 
 
 def settle_unheard_with(hearing: Callable[[Session, str, list[dict]], list[bool]] | None) -> None:
     """Let the subscriber that settles outbox rows (the flow engine) say, when a batch is
-    published, which events it will act on; the others are written already processed, so a bulk
-    write never inserts and then updates thousands of rows nobody reads."""
+    published, which events it will act on; the others are not written at all, so a bulk write
+    never inserts thousands of rows nobody reads."""
     global _hearing
     _hearing = hearing
 
@@ -71,16 +71,10 @@ def settle_unheard_with(hearing: Callable[[Session, str, list[dict]], list[bool]
 _hearing: Callable[[Session, str, list[dict]], list[bool]] | None = None
 
 
-def _settled(payload: dict[str, Any]) -> dict[str, Any]:
-    """What an event nobody will deliver keeps in the outbox: which record, form, fields, source
-    and actor, not a second copy of the record's data (the bulk of the row)."""
-    return {k: v for k, v in payload.items() if k not in ("data", "old")}
-
-
 def publish_many_after_commit(session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
-    """The batch form of publish_after_commit: one multi-row INSERT into the outbox (bulk
-    writes and imports), then the same after-commit delivery for each payload that someone
-    hears (and for all of them to in-process subscribers of the event)."""
+    """The batch form of publish_after_commit: one multi-row INSERT into the outbox of the
+    events someone hears (bulk writes and imports), then the same after-commit delivery for
+    those (and for every payload to in-process subscribers of the event)."""
     import json
 
     from app import clock
@@ -90,18 +84,18 @@ def publish_many_after_commit(session: Session, event: str, payloads: list[dict[
 
     if not payloads:
         return
+    heard = _hearing(session, event, payloads) if _hearing is not None else [True] * len(payloads)
     now = clock.now()
-    ids = [new_id() for _ in payloads]
-    heard = _hearing(session, event, payloads) if _hearing is not None else [True] * len(ids)
-    insert_rows(session, EventOutbox.__table__,
-                ["id", "workspace_id", "name", "payload", "created_at", "attempts", "processed_at"],
-                [(i, p["workspace_id"], event, JsonText(json.dumps(
-                    p if hears else _settled(p), ensure_ascii=False)), now, 0,
-                  None if hears else now) for i, p, hears in zip(ids, payloads, heard)])
-    subscribed = bool(_handlers.get(event) or _handlers.get("*"))
+    kept = [(new_id(), p) for p, hears in zip(payloads, heard) if hears]
+    if kept:
+        insert_rows(session, EventOutbox.__table__,
+                    ["id", "workspace_id", "name", "payload", "created_at", "attempts"],
+                    [(i, p["workspace_id"], event, JsonText(json.dumps(p, ensure_ascii=False)),
+                      now, 0) for i, p in kept])
     pending = session.info.setdefault("pending_events", [])
-    pending.extend((event, {**p, "outbox_id": i} if hears else p)
-                   for i, p, hears in zip(ids, payloads, heard) if hears or subscribed)
+    if _handlers.get(event) or _handlers.get("*"):
+        pending.extend((event, p) for p, hears in zip(payloads, heard) if not hears)
+    pending.extend((event, {**p, "outbox_id": i}) for i, p in kept)
 
 
 def deliver(event: str, payload: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """Record events to flows, batched per committed transaction: just before a transaction that
-published record events commits, the events nobody listens to are marked processed in that same
+published record events commits, the events nobody listens to are dropped from that same
 transaction (a batch published by a bulk write is sorted when it is written, so its unheard rows
-are inserted processed), and the outbox ids of the others go to ONE job queued after the commit. The job
+are never inserted), and the outbox ids of the others go to ONE job queued after the commit. The job
 handles the whole batch in one transaction. The outbox sweeper stays the safety net (a crash
 between commit and enqueue, Redis down)."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from app.events import mark_processed, settle_unheard_with
+from app.events import drop_unheard, settle_unheard_with
 from app.flow_engine import listeners
 from app.flow_engine.listeners import RECORD_EVENTS
 
@@ -58,7 +58,7 @@ def _before_commit(session: Session) -> None:
     except Exception:  # noqa: BLE001 - Redis down: let the job (or the sweeper) decide
         log.warning("flow listeners unavailable; every event goes to the flow job", exc_info=True)
         heard, unheard = [p["outbox_id"] for _n, p in fresh], []
-    mark_processed(session, unheard)
+    drop_unheard(session, unheard)
     if heard:
         from app.flow_engine.record_events import process_outbox
         from app.jobs import enqueue_after_commit

@@ -58,10 +58,17 @@ def parse_sort(form: Form, sort: str | None, dialect: str) -> list[SortKey]:
     return keys
 
 
-def order_by(keys: list[SortKey]) -> list:
-    """Blanks are the smallest value: first going up, last going down; the id breaks ties."""
+# `+id` is the same order, but SQLite cannot read it from the (form_id, id) index: it then picks
+# the filter's own index and sorts what that finds.
+_ID_NOT_FROM_INDEX = sa.literal_column("+records.id")
+
+
+def order_by(keys: list[SortKey], *, id_from_index: bool = True) -> list:
+    """Blanks are the smallest value: first going up, last going down; the id breaks ties.
+    `id_from_index=False` keeps the order but stops SQLite from walking the id index for it."""
+    last = Record.id.asc() if id_from_index or keys else _ID_NOT_FROM_INDEX
     return [sa.nulls_last(k.column.desc()) if k.desc else sa.nulls_first(k.column.asc())
-            for k in keys] + [Record.id.asc()]
+            for k in keys] + [last]
 
 
 def _after_one(key: SortKey, value):

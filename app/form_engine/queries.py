@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import clock, rule_engine
 from app.auth.actor import Actor
 from app.errors import ValidationFailed
-from app.form_engine import expressions, keyset, permissions, pipeline, system_fields
+from app.form_engine import expressions, indexes, keyset, permissions, pipeline, system_fields
 from app.form_engine.fields.relation import relation_ids
 from app.form_engine.forms import compiled_form, form_rule_schema, get_form, get_form_by_key
 from app.form_engine.sqljson import points_at
@@ -22,6 +22,7 @@ from app.rule_engine import EvalEnv
 from app.rule_engine.sql import RelatedRows
 
 STREAM_CHUNK = 500
+SELECTIVE_ROWS = 1000
 
 
 def _env(session: Session, actor: Actor, form: Form) -> EvalEnv:
@@ -203,7 +204,9 @@ def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = 
         if clause is not None:
             stmt = stmt.where(clause)
     python_filter = filter if filter and clause is None else None
-    stmt = stmt.order_by(*keyset.order_by(keys))
+    id_from_index = not (clause is not None and not keys
+                         and _few_match_on_sqlite(session, form, stmt, keys, position, clause))
+    stmt = stmt.order_by(*keyset.order_by(keys, id_from_index=id_from_index))
     read = python_reader(session, actor, form, schema, python_filter) if python_filter else None
     rows = _take(session, stmt, keys, position, python_filter, schema, env, limit + 1, read)
     more = len(rows) > limit
@@ -214,6 +217,25 @@ def query(session: Session, actor: Actor, form_id: str, *, filter: str | None = 
         next_cursor = keyset.encode(keys, values, record.id)
     return {"items": [serialize(session, actor, form, r, fields) for r, _values in rows],
             "next_cursor": next_cursor}
+
+
+def _few_match_on_sqlite(session: Session, form: Form, stmt, keys, position, clause) -> bool:
+    """SQLite (built without STAT4) has no estimate of how many records a range on an indexed
+    field matches, so for a list in id order it walks the form's (form_id, id) index testing every
+    record: 220 ms at 200k records for 20 matches, against 0.1 ms reading them from the field's
+    index and sorting them. When the filter reads an indexed field, count up to SELECTIVE_ROWS
+    matches (the field's index serves that count) and, below it, have the list read them that way
+    too. PostgreSQL needs none of this: it has statistics on the indexed expressions."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    dialect = session.get_bind().dialect
+    sql = str(clause.compile(dialect=dialect))
+    if not any(operand in sql for operand in indexes.filter_operands(form.definition, dialect)):
+        return False
+    if position is not None:
+        stmt = stmt.where(keyset.after_clause(keys, *position))
+    probe = stmt.with_only_columns(sa.literal(1)).limit(SELECTIVE_ROWS).subquery()
+    return session.scalar(sa.select(sa.func.count()).select_from(probe)) < SELECTIVE_ROWS
 
 
 def _page(session, stmt, keys, position, size) -> list[tuple[Record, list]]:

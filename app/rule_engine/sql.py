@@ -81,6 +81,28 @@ def _json_text_pg(element, compiler, **kw):
     return f"({compiler.process(element.clauses, **kw)} ->> '{element.key}')"
 
 
+class json_number_text(json_text):
+    """The text of key `key` when it holds a JSON number, else NULL, on PostgreSQL (a number field
+    is read as CAST of this): the planner's statistics on that expression are computed over every
+    form's rows, where the same key may hold text, and a cast of text there would make ANALYZE
+    (and the filter itself) fail. On SQLite the field's text (its casts never fail)."""
+
+    inherit_cache = True
+    name = "json_number_text"
+
+
+@compiles(json_number_text)
+def _json_number_text_sqlite(element, compiler, **kw):
+    return _json_text_sqlite(element, compiler, **kw)
+
+
+@compiles(json_number_text, "postgresql")
+def _json_number_text_pg(element, compiler, **kw):
+    data = compiler.process(element.clauses, **kw)
+    return (f"CASE WHEN jsonb_typeof({data} -> '{element.key}') = 'number' "
+            f"THEN {data} ->> '{element.key}' END")
+
+
 class ascii_lower(FunctionElement):
     """lower() of ASCII letters only, ordered by code point (Python's fold() and str ordering)."""
 
@@ -242,8 +264,9 @@ def field_text(data_column, key: str):
 
 
 def field_number(data_column, key: str):
-    """A number field as a float, NULL when blank."""
-    return sa.cast(json_text(data_column, key), sa.Float)
+    """A number field as a float, NULL when blank (and, on PostgreSQL, when the JSON value is not
+    a number)."""
+    return sa.cast(json_number_text(data_column, key), sa.Float)
 
 
 def filter_operand(data_column, key: str, spec, *, case_folded: bool = True):

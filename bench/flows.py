@@ -172,7 +172,7 @@ def bench(records: int, customers: int, latency_samples: int, quick: bool) -> di
             conn.flushdb()
             conn.set(CLAIM_KEY, f"bench:{os.getpid()}", ex=3600)
             actor, app_id, form_id = _world(app)
-            out["bulk_create_events"] = _bulk_events(actor, app_id, conn, 1000)
+            out["bulk_create_events"] = _bulk_events(actor, app_id, conn, 200 if quick else 1000)
             # RQ no-op baseline, same worker class
             q = Queue("high", connection=conn)
             q.enqueue_many([Queue.prepare_data(noop, result_ttl=0) for _ in range(records)])

@@ -5,10 +5,11 @@ lookups of related records -> form.data_version += 1 -> record event after commi
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app import clock
 from app.auth.actor import Actor
@@ -121,6 +122,65 @@ def _rollup_values_for_new(cf: CompiledForm) -> dict:
     return {f["key"]: rollups.EMPTY.get(f["agg"]) for f in cf.rollups}
 
 
+_RECORD_COLUMNS = ("id", "workspace_id", "form_id", "data", "version", "form_version",
+                   "created_by", "updated_by", "owner_id", "department_id", "created_at",
+                   "updated_at")
+
+
+@functools.cache
+def _created_statements(dialect: str) -> tuple:
+    """(INSERT of a new record, INSERT of its create revision or None), built once. On
+    PostgreSQL the first writes both, the revision's `after` copied from the inserted row on the
+    server, and each returns the signature of the app's form set (rollups.form_set_signature)."""
+    records, revisions = Record.__table__, RecordRevision.__table__
+    insert_record = records.insert().values(
+        {c: sa.bindparam(c, type_=records.c[c].type) for c in _RECORD_COLUMNS})
+    revision_params = {"id": "rev_id", "workspace_id": "workspace_id", "record_id": "id",
+                       "form_id": "form_id", "version": "version", "action": "rev_action",
+                       "actor_id": "created_by", "source": "rev_source", "at": "created_at",
+                       "changed": "rev_changed", "before": "rev_before", "after": "data"}
+    if dialect != "postgresql":
+        return insert_record, revisions.insert().values(
+            {c: sa.bindparam(p, type_=revisions.c[c].type) for c, p in revision_params.items()})
+    signature = rollups.form_set_signature(sa.bindparam("app_id", type_=sa.String))
+    created = insert_record.returning(records.c.id, records.c.data).cte("created")
+    copied = sa.select(*[created.c.id if c == "record_id" else created.c.data if c == "after"
+                         else sa.bindparam(p, type_=revisions.c[c].type)
+                         for c, p in revision_params.items()])
+    both = revisions.insert().from_select(list(revision_params), copied).add_cte(created)
+    return {True: both.returning(signature), False: insert_record.returning(signature)}, None
+
+
+def _insert_created(session: Session, form: Form, record_id: str, values: dict, actor: Actor,
+                    source: str) -> tuple[Record, str | None]:
+    """Write a new record and (when the form logs data) its create revision with Core statements:
+    a unit-of-work flush of two new objects cost more than the rest of a create. The Record
+    returned is in the session as a loaded, persistent object, as if flushed; with it the
+    signature of the app's form set on PostgreSQL (None elsewhere)."""
+    now = clock.now()
+    row = {"id": record_id, "workspace_id": form.workspace_id, "form_id": form.id, "data": values,
+           "version": 1, "form_version": form.version, "created_by": actor.user_id,
+           "updated_by": actor.user_id, "owner_id": actor.user_id,
+           "department_id": actor.department_ids[0] if actor.department_ids else None,
+           "created_at": now, "updated_at": now}
+    logged = logs_data(form)
+    revision = {"rev_id": new_id(), "rev_action": "create", "rev_source": source,
+                "rev_changed": list(values), "rev_before": None} if logged else {}
+    insert, insert_revision = _created_statements(session.get_bind().dialect.name)
+    signature = None
+    if insert_revision is None:
+        signature = session.execute(insert[logged], {**row, **revision, "app_id": form.app_id}
+                                    ).scalar_one()
+    else:
+        session.execute(insert, row)
+        if logged:
+            session.execute(insert_revision, {**row, **revision})
+    record = Record(**row)
+    make_transient_to_detached(record)
+    session.add(record)
+    return record, signature
+
+
 def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: str = "api",
            meta: dict | None = None) -> Record:
     form = get_form(session, actor, form_id)
@@ -136,18 +196,12 @@ def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: 
         period = serials.period_of(f, today)
         values[f["key"]] = serials.render(f, period, serials.allocate(session, form.id, f["key"],
                                                                        period))
-    record = Record(id=record_id, workspace_id=form.workspace_id, form_id=form.id, data=values,
-                    version=1, form_version=form.version, created_by=actor.user_id,
-                    updated_by=actor.user_id, owner_id=actor.user_id,
-                    department_id=actor.department_ids[0] if actor.department_ids else None)
-    session.add(record)
-    if logs_data(form):
-        session.add(RecordRevision(workspace_id=form.workspace_id, record_id=record_id,
-                                   form_id=form.id, version=1, action="create",
-                                   actor_id=actor.user_id, source=source, changed=list(values),
-                                   before=None, after=values))
-    session.flush()
-    derived.propagate(session, form, [derived.Change(record_id, None, values)], meta)
+    record, form_set = _insert_created(session, form, record_id, values, actor, source)
+    # a new record changes rollups only (lookups copy fields of records that already exist)
+    feeds, forms = rollups.feeds_rollups(session, form, form_set)
+    if feeds:
+        derived.propagate(session, form, [derived.Change(record_id, None, values)], meta,
+                          forms=forms)
     bump_data_version(session, form)
     _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
            meta)

@@ -78,6 +78,41 @@ def app_forms(session: Session, app_id: str) -> list[Form]:
     return list(session.scalars(sa.select(Form).where(Form.app_id == app_id).order_by(Form.id)))
 
 
+def form_set_signature(app_id):
+    """PostgreSQL: a digest of which forms an app has and their versions (a definition changes
+    only with a new version, and a form key never changes), as a scalar subquery a write
+    statement can return at no extra round trip."""
+    forms = Form.__table__.alias("app_forms")
+    return sa.select(sa.func.md5(sa.func.string_agg(
+        forms.c.id + sa.literal_column("':'") + sa.cast(forms.c.version, sa.Text),
+        sa.literal_column("',' ORDER BY app_forms.id")))).where(
+        forms.c.app_id == app_id).scalar_subquery()
+
+
+_SOURCES_MAX = 1024
+# app id -> (form set signature, keys of the forms some rollup of the app reads)
+_rollup_sources: dict[str, tuple[str, frozenset[str]]] = {}
+
+
+def feeds_rollups(session: Session, form: Form, signature: str | None
+                  ) -> tuple[bool, list[Form] | None]:
+    """Whether a rollup of the form's app reads `form` (so a new record of it must refresh
+    rollups), and the app's forms when they had to be read. Known per process for an app's
+    form set `signature` (see form_set_signature), so most creates read no form definitions;
+    without a signature (SQLite) the forms are read every time."""
+    known = _rollup_sources.get(form.app_id) if signature is not None else None
+    if known is not None and known[0] == signature:
+        return form.key in known[1], None
+    forms = app_forms(session, form.app_id)
+    sources = frozenset(f.get("source") for other in forms for f in other.definition["fields"]
+                        if f["type"] == "rollup")
+    if signature is not None:
+        if len(_rollup_sources) >= _SOURCES_MAX:
+            _rollup_sources.clear()
+        _rollup_sources[form.app_id] = (signature, sources)
+    return form.key in sources, forms
+
+
 def rollups_fed_by(forms: list[Form], source: Form) -> list[tuple[Form, dict]]:
     """(target form, rollup field) for every rollup among `forms` that reads `source`."""
     return [(form, f) for form in forms for f in form.definition["fields"]

@@ -72,6 +72,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "FLOW_MAX_DEPTH": int_or_default(env.get("FLOW_MAX_DEPTH"), 3),
         "FLOW_RATE_LIMIT_PER_MINUTE": int_or_default(env.get("FLOW_RATE_LIMIT_PER_MINUTE"), 6000),
         "JOB_STALL_SECONDS": int_or_default(env.get("JOB_STALL_SECONDS"), 600),
+        "JOB_REQUEUE_SECONDS": int_or_default(env.get("JOB_REQUEUE_SECONDS"), 300),
         "OUTBOUND_ALLOWLIST": [h for h in env.get("OUTBOUND_ALLOWLIST", "").split(",") if h],
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PUBLIC_SUBMIT_RATE_LIMIT": env.get("PUBLIC_SUBMIT_RATE_LIMIT", "30 per minute"),

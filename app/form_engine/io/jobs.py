@@ -20,6 +20,19 @@ from app.models.scope import get_scoped
 MAX_STORED_ERRORS = 10_000
 _PROGRESS_TTL = 7 * 24 * 3600
 
+# kind -> the RQ job that runs it: its function (a dotted path, so this module imports neither
+# the importer nor the templates), the prefix of its deterministic RQ job id, its queue and
+# timeout. The importer and the template installer enqueue with these ids; the lost-jobs sweep
+# enqueues again under the same id.
+RQ_RUNNERS = {
+    "import": ("app.form_engine.io.importer.run_import", "import-", "low", 6 * 3600),
+    "template_install": ("app.bundles.templates.run_demo_data", "template-", "low", 6 * 3600),
+}
+
+
+def rq_job_id(job: Job) -> str:
+    return RQ_RUNNERS[job.kind][1] + job.id
+
 
 def create_job(session: Session, actor: Actor, kind: str, params: dict, total: int = 0) -> Job:
     job = Job(workspace_id=actor.workspace_id, kind=kind, status="queued", params=params,

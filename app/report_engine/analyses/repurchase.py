@@ -15,7 +15,7 @@ from app.report_engine import timebuckets
 from app.report_engine.aggregate import grouped
 from app.report_engine.analyses import analysis
 from app.report_engine.compile import sort_key
-from app.report_engine.purchases import purchase_days, rate
+from app.report_engine.purchases import per_customer_in_one_pass, purchase_days, purchase_rows, rate
 from app.report_engine.results import plain
 
 MEASURES = [("customers", "count_distinct", "cust"), ("repeaters", "count_distinct", "repeater"),
@@ -63,14 +63,17 @@ RATE_METRICS = {"customers", "repeat_customers", "repurchase_rate"}
 
 def _light(session, rq, spec: dict) -> tuple[list, list[tuple]]:
     """(group columns, rows of (group..., customers, repeaters)) from purchase-day counts."""
-    p = purchase_days(rq, spec, amounts=False).c
+    one_pass = per_customer_in_one_pass(rq)
+    p = (purchase_rows if one_pass else purchase_days)(rq, spec, amounts=False).c
     group = []
     if spec.get("period"):
         group = [timebuckets.bucket(rq.dialect, p.day, spec["period"]).label("g0")]
     elif "dim" in p:
         group = [p.dim.label("g0")]
-    per_customer = sa.select(*group, p.cust, sa.func.count().label("days")
-                             ).group_by(*group, p.cust).subquery("repurchase_days")
+    days = sa.func.count(sa.distinct(p.day)) if one_pass else sa.func.count()
+    # customer first: the order of the covering index (SQLite), so no sort for this GROUP BY
+    per_customer = sa.select(*group, p.cust, days.label("days")
+                             ).group_by(p.cust, *group).subquery("repurchase_days")
     c = per_customer.c
     g = [c.g0] if group else []
     stmt = sa.select(*g, sa.func.count(), sa.func.count(sa.case((c.days >= 2, 1)))).group_by(*g)

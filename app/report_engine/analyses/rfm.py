@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from app.report_engine import timebuckets
 from app.report_engine.analyses import analysis
 from app.report_engine.compile import sort_key
-from app.report_engine.purchases import as_of_day, purchase_days
+from app.report_engine.purchases import (as_of_day, per_customer_in_one_pass, purchase_days,
+                                         purchase_rows)
 from app.report_engine.results import plain
 
 # (R high, F high, M high) -> segment; "high" is a score of 3 or more.
@@ -41,15 +42,22 @@ def quintile(value, partition, *, desc: bool = False) -> sa.ColumnElement:
 
 def scores(rq, spec: dict) -> sa.Subquery:
     """Per customer (and dimension): recency, frequency, monetary, r, f, m, segment."""
-    purchases = purchase_days(rq, spec)
+    one_pass = per_customer_in_one_pass(rq)
+    purchases = (purchase_rows if one_pass else purchase_days)(rq, spec)
     has_dim = "dim" in purchases.c
     keys = [purchases.c.cust] + ([purchases.c.dim] if has_dim else [])
     as_of = sa.literal(as_of_day(spec, rq.source.tz), sa.String)
+    # One pass: distinct purchase days, and the amounts summed per customer directly (a day's
+    # blank amounts count 0 either way).
+    frequency = sa.func.count(sa.distinct(purchases.c.day)) if one_pass else sa.func.count()
+    monetary = sa.func.sum(purchases.c.amount)
+    if one_pass:
+        monetary = sa.func.coalesce(monetary, 0.0)
     per_customer = sa.select(
         *keys,
         timebuckets.days_between(rq.dialect, as_of, sa.func.max(purchases.c.day)).label("recency"),
-        sa.func.count().label("frequency"),
-        sa.func.sum(purchases.c.amount).label("monetary"),
+        frequency.label("frequency"),
+        monetary.label("monetary"),
     ).group_by(*keys).subquery("rfm_customers")
     partition = [per_customer.c.dim] if has_dim else None
     scored = sa.select(

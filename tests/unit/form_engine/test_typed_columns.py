@@ -26,3 +26,12 @@ def test_number_column_is_blank_for_anything_but_a_json_number():
     sql = typed_columns.expression("n", "amount")
     assert "jsonb_typeof(data -> 'amount') = 'number'" in sql
     assert typed_columns.expression("t", "status") == "(data ->> 'status')"
+
+
+def test_sqlite_columns_read_what_the_json_reads():
+    """SQLite's VIRTUAL text column is json_extract itself (no affinity: numbers stay numbers);
+    the number column is blank for anything but a JSON number, as on PostgreSQL."""
+    assert typed_columns.expression("t", "status", "sqlite") == "json_extract(data, '$.status')"
+    sql = typed_columns.expression("n", "amount", "sqlite")
+    assert "json_type(data, '$.amount') IN ('integer', 'real')" in sql
+    assert typed_columns.SQLITE_TYPES["t"] == ""

@@ -39,3 +39,20 @@ def test_system_datetime_text_per_dialect():
         "to_char((records.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     assert sql(F.typed("sqlite", F.system_fields(set())["record_id"]), "sqlite") == "records.id"
     assert isinstance(F.column_text(info).type, sa.String)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_date_range_filter_drops_only_the_impossible_blank_branch(dialect):
+    """Blanks count as smallest, so `d < X` alone keeps them; within `d >= A and d < B` the
+    blank branch of `d < B` can never hold, and is left out (SQLite then plans one range)."""
+    from app.report_engine import filters
+    from app.report_engine.fields import field_map
+
+    fmap = field_map({"fields": [{"key": "d", "type": "datetime"}, {"key": "n", "type": "number"}]})
+    alone = sql(filters.filter_clause("d < DATE(2025, 1, 1)", fmap, "UTC"), dialect)
+    assert "IS NULL" in alone
+    both = sql(filters.filter_clause("d >= DATE(2024, 1, 1) and d < DATE(2025, 1, 1)", fmap, "UTC"),
+               dialect)
+    assert "IS NOT NULL" in both and "IS NULL" not in both.replace("IS NOT NULL", "")
+    other = sql(filters.filter_clause("n >= 1 and d < DATE(2025, 1, 1)", fmap, "UTC"), dialect)
+    assert "IS NULL" in other.replace("IS NOT NULL", "")  # a blank d still passes there

@@ -126,37 +126,79 @@ _RECORD_COLUMNS = ("id", "workspace_id", "form_id", "data", "version", "form_ver
                    "created_by", "updated_by", "owner_id", "department_id", "created_at",
                    "updated_at")
 
+# PostgreSQL, one statement for what a create writes: the unique values are claimed, the record
+# is inserted only when every claim succeeded, its create revision copies the inserted data on
+# the server, and the form's data_version is bumped here when no rollup reads the form (checked
+# against the digest of the app's form set, so a form set changed meanwhile bumps later, after
+# the rollups, as the lone statement does). It answers what it did and the form set's digest.
+_PG_CREATE = """
+WITH claimed AS (
+    INSERT INTO unique_values (form_id, constraint_key, value_hash, record_id)
+    SELECT :form_id, c.key, c.hash, :id
+    FROM unnest(CAST(:claim_keys AS text[]), CAST(:claim_hashes AS text[])) AS c(key, hash)
+    ON CONFLICT DO NOTHING RETURNING constraint_key),
+form_set AS (SELECT ({digest}) AS digest),
+created AS (
+    INSERT INTO records (id, workspace_id, form_id, data, version, form_version, created_by,
+                         updated_by, owner_id, department_id, created_at, updated_at)
+    SELECT :id, :workspace_id, :form_id, :data, 1, :form_version, :actor_id, :actor_id,
+           :actor_id, :department_id, :now, :now
+    WHERE (SELECT count(*) FROM claimed) = :claims
+    RETURNING id, data){revision},
+bumped AS (
+    UPDATE forms SET data_version = data_version + 1
+    WHERE id = :form_id AND EXISTS (SELECT FROM created)
+      AND (SELECT digest FROM form_set) = :quiet_form_set
+    RETURNING id)
+SELECT (SELECT array_agg(constraint_key) FROM claimed) AS claimed,
+       EXISTS (SELECT FROM created) AS created, EXISTS (SELECT FROM bumped) AS bumped,
+       (SELECT digest FROM form_set) AS form_set"""
+_PG_REVISION = """,
+revision AS (
+    INSERT INTO record_revisions (id, workspace_id, record_id, form_id, version, action,
+                                  actor_id, source, at, changed, before, after)
+    SELECT :rev_id, :workspace_id, created.id, :form_id, 1, 'create', :actor_id, :source, :now,
+           :changed, :before, created.data FROM created)"""
+
 
 @functools.cache
-def _created_statements(dialect: str) -> tuple:
-    """(INSERT of a new record, INSERT of its create revision or None), built once. On
-    PostgreSQL the first writes both, the revision's `after` copied from the inserted row on the
-    server, and each returns the signature of the app's form set (rollups.form_set_signature)."""
+def _pg_create(logged: bool) -> sa.TextClause:
+    from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+    from app.models.base import UTCDateTime
+
+    sql = _PG_CREATE.format(digest=rollups.FORM_SET_DIGEST,
+                            revision=_PG_REVISION if logged else "")
+    binds = [sa.bindparam("data", type_=JSONB), sa.bindparam("now", type_=UTCDateTime()),
+             sa.bindparam("claim_keys", type_=ARRAY(sa.Text)),
+             sa.bindparam("claim_hashes", type_=ARRAY(sa.Text))]
+    if logged:
+        # None is JSON null in `before`, as the JSON column types store it
+        binds += [sa.bindparam("changed", type_=JSONB), sa.bindparam("before", type_=JSONB)]
+    return sa.text(sql).bindparams(*binds)
+
+
+@functools.cache
+def _created_statements() -> tuple:
+    """(INSERT of a new record, INSERT of its create revision) for other databases, built once."""
     records, revisions = Record.__table__, RecordRevision.__table__
     insert_record = records.insert().values(
         {c: sa.bindparam(c, type_=records.c[c].type) for c in _RECORD_COLUMNS})
-    revision_params = {"id": "rev_id", "workspace_id": "workspace_id", "record_id": "id",
-                       "form_id": "form_id", "version": "version", "action": "rev_action",
-                       "actor_id": "created_by", "source": "rev_source", "at": "created_at",
-                       "changed": "rev_changed", "before": "rev_before", "after": "data"}
-    if dialect != "postgresql":
-        return insert_record, revisions.insert().values(
-            {c: sa.bindparam(p, type_=revisions.c[c].type) for c, p in revision_params.items()})
-    signature = rollups.form_set_signature(sa.bindparam("app_id", type_=sa.String))
-    created = insert_record.returning(records.c.id, records.c.data).cte("created")
-    copied = sa.select(*[created.c.id if c == "record_id" else created.c.data if c == "after"
-                         else sa.bindparam(p, type_=revisions.c[c].type)
-                         for c, p in revision_params.items()])
-    both = revisions.insert().from_select(list(revision_params), copied).add_cte(created)
-    return {True: both.returning(signature), False: insert_record.returning(signature)}, None
+    insert_revision = revisions.insert().values(
+        {c: sa.bindparam(c, type_=revisions.c[c].type) for c in
+         ("id", "workspace_id", "record_id", "form_id", "version", "action", "actor_id", "source",
+          "at", "changed", "before", "after")})
+    return insert_record, insert_revision
 
 
 def _insert_created(session: Session, form: Form, record_id: str, values: dict, actor: Actor,
-                    source: str) -> tuple[Record, str | None]:
-    """Write a new record and (when the form logs data) its create revision with Core statements:
-    a unit-of-work flush of two new objects cost more than the rest of a create. The Record
-    returned is in the session as a loaded, persistent object, as if flushed; with it the
-    signature of the app's form set on PostgreSQL (None elsewhere)."""
+                    source: str, claims: dict[str, str]) -> tuple[Record, str | None, bool]:
+    """Write a new record and (when the form logs data) its create revision with Core statements
+    (a unit-of-work flush of two new objects cost more than the rest of a create); on PostgreSQL
+    in one statement with the unique `claims` and, when no rollup reads the form, the data
+    version bump. Returns the Record, in the session as a loaded, persistent object as if
+    flushed, the digest of the app's form set (PostgreSQL, else None) and whether the data
+    version was bumped. Conflict when another record holds a claimed value."""
     now = clock.now()
     row = {"id": record_id, "workspace_id": form.workspace_id, "form_id": form.id, "data": values,
            "version": 1, "form_version": form.version, "created_by": actor.user_id,
@@ -164,21 +206,37 @@ def _insert_created(session: Session, form: Form, record_id: str, values: dict, 
            "department_id": actor.department_ids[0] if actor.department_ids else None,
            "created_at": now, "updated_at": now}
     logged = logs_data(form)
-    revision = {"rev_id": new_id(), "rev_action": "create", "rev_source": source,
-                "rev_changed": list(values), "rev_before": None} if logged else {}
-    insert, insert_revision = _created_statements(session.get_bind().dialect.name)
-    signature = None
-    if insert_revision is None:
-        signature = session.execute(insert[logged], {**row, **revision, "app_id": form.app_id}
-                                    ).scalar_one()
-    else:
-        session.execute(insert, row)
+    form_set, bumped = None, False
+    if session.get_bind().dialect.name == "postgresql":
+        params = {**row, "actor_id": actor.user_id, "now": now, "app_id": form.app_id,
+                  "claim_keys": list(claims), "claim_hashes": list(claims.values()),
+                  "claims": len(claims), "quiet_form_set": rollups.quiet_form_set(form)}
         if logged:
-            session.execute(insert_revision, {**row, **revision})
+            params.update(rev_id=new_id(), source=source, changed=list(values), before=None)
+        statement = _pg_create(logged)
+        done = session.execute(statement, params).one()
+        if not done.created:
+            # A value is taken, or its holder let it go meanwhile: settle the rest as a lone
+            # claim does (Conflict when another record holds one), then write without claims.
+            uniques.claim(session, form.id, record_id,
+                          {c: h for c, h in claims.items() if c not in (done.claimed or ())})
+            done = session.execute(statement, {**params, "claim_keys": [], "claim_hashes": [],
+                                               "claims": 0}).one()
+        form_set, bumped = done.form_set, done.bumped
+    else:
+        uniques.claim(session, form.id, record_id, claims)
+        insert_record, insert_revision = _created_statements()
+        session.execute(insert_record, row)
+        if logged:
+            session.execute(insert_revision, {
+                "id": new_id(), "workspace_id": form.workspace_id, "record_id": record_id,
+                "form_id": form.id, "version": 1, "action": "create", "actor_id": actor.user_id,
+                "source": source, "at": now, "changed": list(values), "before": None,
+                "after": values})
     record = Record(**row)
     make_transient_to_detached(record)
     session.add(record)
-    return record, signature
+    return record, form_set, bumped
 
 
 def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: str = "api",
@@ -190,19 +248,25 @@ def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: 
     env = eval_env(session, actor, form.workspace_id, record_id)
     values = _prepare(session, actor, form, cf, data, existing=None, env=env).data
     values.update(_rollup_values_for_new(cf))
-    uniques.claim(session, form.id, record_id, uniques.entries(cf, values))
-    today = env.today()
-    for f in cf.serials:
-        period = serials.period_of(f, today)
-        values[f["key"]] = serials.render(f, period, serials.allocate(session, form.id, f["key"],
-                                                                       period))
-    record, form_set = _insert_created(session, form, record_id, values, actor, source)
+    claims = uniques.entries(cf, values)
+    if cf.serials:
+        # values are claimed before a serial number is drawn: a refused record uses none
+        uniques.claim(session, form.id, record_id, claims)
+        claims = {}
+        today = env.today()
+        for f in cf.serials:
+            period = serials.period_of(f, today)
+            values[f["key"]] = serials.render(f, period, serials.allocate(
+                session, form.id, f["key"], period))
+    record, form_set, bumped = _insert_created(session, form, record_id, values, actor, source,
+                                               claims)
     # a new record changes rollups only (lookups copy fields of records that already exist)
     feeds, forms = rollups.feeds_rollups(session, form, form_set)
     if feeds:
         derived.propagate(session, form, [derived.Change(record_id, None, values)], meta,
                           forms=forms)
-    bump_data_version(session, form)
+    if not bumped:
+        bump_data_version(session, form)
     _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
            meta)
     return record

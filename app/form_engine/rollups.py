@@ -78,15 +78,11 @@ def app_forms(session: Session, app_id: str) -> list[Form]:
     return list(session.scalars(sa.select(Form).where(Form.app_id == app_id).order_by(Form.id)))
 
 
-def form_set_signature(app_id):
-    """PostgreSQL: a digest of which forms an app has and their versions (a definition changes
-    only with a new version, and a form key never changes), as a scalar subquery a write
-    statement can return at no extra round trip."""
-    forms = Form.__table__.alias("app_forms")
-    return sa.select(sa.func.md5(sa.func.string_agg(
-        forms.c.id + sa.literal_column("':'") + sa.cast(forms.c.version, sa.Text),
-        sa.literal_column("',' ORDER BY app_forms.id")))).where(
-        forms.c.app_id == app_id).scalar_subquery()
+# PostgreSQL: a digest of which forms an app (bound as :app_id) has and their versions; a
+# definition changes only with a new version and a form key never changes, so an equal digest
+# means the same rollups. A write statement returns it at no extra round trip.
+FORM_SET_DIGEST = ("SELECT md5(string_agg(f.id || ':' || f.version, ',' ORDER BY f.id)) "
+                   "FROM forms AS f WHERE f.app_id = :app_id")
 
 
 _SOURCES_MAX = 1024
@@ -98,7 +94,7 @@ def feeds_rollups(session: Session, form: Form, signature: str | None
                   ) -> tuple[bool, list[Form] | None]:
     """Whether a rollup of the form's app reads `form` (so a new record of it must refresh
     rollups), and the app's forms when they had to be read. Known per process for an app's
-    form set `signature` (see form_set_signature), so most creates read no form definitions;
+    form set `signature` (FORM_SET_DIGEST), so most creates read no form definitions;
     without a signature (SQLite) the forms are read every time."""
     known = _rollup_sources.get(form.app_id) if signature is not None else None
     if known is not None and known[0] == signature:
@@ -111,6 +107,12 @@ def feeds_rollups(session: Session, form: Form, signature: str | None
             _rollup_sources.clear()
         _rollup_sources[form.app_id] = (signature, sources)
     return form.key in sources, forms
+
+
+def quiet_form_set(form: Form) -> str | None:
+    """The digest of the app's form set as last seen, when no rollup of that set reads `form`."""
+    known = _rollup_sources.get(form.app_id)
+    return known[0] if known is not None and form.key not in known[1] else None
 
 
 def rollups_fed_by(forms: list[Form], source: Form) -> list[tuple[Form, dict]]:

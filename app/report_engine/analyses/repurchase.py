@@ -39,9 +39,15 @@ def sequenced(rq, spec: dict) -> tuple[sa.Subquery, list[str]]:
     b = base.c
     within = [b.cust] + ([b.g0] if group else [])
     history = [b.cust] + ([b.dim] if "dim" in b else [])
+    # One window definition where it can be (both databases compute the functions of one
+    # definition in one pass over one sort): the first day as first_value of the same ordered
+    # window as lag, and the previous day within the group is the previous day overall unless
+    # the group is a period.
     prev = sa.func.lag(b.day).over(partition_by=history, order_by=b.day)
-    first = sa.func.min(b.day).over(partition_by=history)
-    prev_within = sa.func.lag(b.day).over(partition_by=within, order_by=b.day)
+    first = sa.func.first_value(b.day).over(partition_by=history, order_by=b.day)
+    same = [c.name for c in within] == [c.name for c in history] or (
+        group and "dim" in b and not spec.get("period"))
+    prev_within = prev if same else sa.func.lag(b.day).over(partition_by=within, order_by=b.day)
     step = sa.select(*b, prev.label("prev_day"), first.label("first_day"),
                      prev_within.label("prev_within")).subquery("seq1")
     s = step.c

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.fields import AnyJSON
 from app.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.api.routing import current_actor, endpoint
+from app.api.routing import Dumped, current_actor, endpoint
 from app.auth.roles import Role
 from app.extensions import unit_of_work
 from app.form_engine import records
@@ -24,6 +24,16 @@ class RecordOut(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     created_by = fields.String(allow_none=True)
+
+
+def _record_out(record: dict) -> Dumped:
+    """records.serialize's answer in RecordOut's shape, without a marshmallow dump."""
+    return Dumped(record, created_at=_iso(record["created_at"]),
+                  updated_at=_iso(record["updated_at"]))
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
 
 
 class RecordQuery(Schema):
@@ -98,7 +108,8 @@ def list_records(form_id, query):
 def create_record(form_id, body):
     with unit_of_work() as s:
         record = records.create(s, current_actor(), form_id, body["data"], source="api")
-        return records.serialize(s, current_actor(), get_form(s, current_actor(), form_id), record)
+        return _record_out(records.serialize(s, current_actor(),
+                                             get_form(s, current_actor(), form_id), record))
 
 
 @endpoint(bp, "POST", "/forms/<form_id>/records/bulk",
@@ -115,8 +126,8 @@ def bulk_create(form_id, body):
 def get_record(record_id):
     with unit_of_work() as s:
         record = records.get(s, current_actor(), record_id)
-        return records.serialize(s, current_actor(), get_form(s, current_actor(), record.form_id),
-                                 record)
+        return _record_out(records.serialize(
+            s, current_actor(), get_form(s, current_actor(), record.form_id), record))
 
 
 @endpoint(bp, "PATCH", "/records/<record_id>", summary="Change fields of a record",
@@ -126,8 +137,8 @@ def update_record(record_id, body):
     with unit_of_work() as s:
         record = records.update(s, current_actor(), record_id, body["data"],
                                 version=body["version"], source="api")
-        return records.serialize(s, current_actor(), get_form(s, current_actor(), record.form_id),
-                                 record)
+        return _record_out(records.serialize(
+            s, current_actor(), get_form(s, current_actor(), record.form_id), record))
 
 
 @endpoint(bp, "DELETE", "/records/<record_id>", summary="Delete a record", status=204,

@@ -35,6 +35,11 @@ class EndpointDoc:
 REGISTRY: list[EndpointDoc] = []
 
 
+class Dumped(dict):
+    """A view's result already in its `out` schema's JSON shape (the schema still documents it):
+    dumping a small object through marshmallow cost more than building the dict by hand."""
+
+
 _instances: dict[tuple, Schema] = {}
 
 
@@ -114,7 +119,7 @@ def _respond(result, doc: EndpointDoc):
     status = doc.status
     if isinstance(result, tuple):
         result, status = result
-    if doc.out is not None and result is not None:
+    if doc.out is not None and result is not None and not isinstance(result, Dumped):
         schema = _schema_instance(doc.out)
         if doc.paginated:
             result = {"items": schema.dump(result["items"], many=True),

@@ -103,7 +103,8 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with 2 sync workers on a free port."""
+    """gunicorn with 2 workers on a free port, with the repository's gunicorn.conf.py (threaded
+    workers) for our app and the baseline alike."""
 
     def __init__(self, target: str, env: dict):
         self.port = free_port()

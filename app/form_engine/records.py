@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from app import clock
 from app.auth.actor import Actor
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, FormloomError, NotFound, ValidationFailed
 from app.events import publish_after_commit
 from app.form_engine import derived, links, permissions, pipeline, rollups, serials, uniques
 from app.form_engine.bulk import BULK_MAX  # noqa: F401  (part of this API)
@@ -126,16 +127,21 @@ _RECORD_COLUMNS = ("id", "workspace_id", "form_id", "data", "version", "form_ver
                    "created_by", "updated_by", "owner_id", "department_id", "created_at",
                    "updated_at")
 
-# PostgreSQL, one statement for what a create writes: the unique values are claimed, the record
-# is inserted only when every claim succeeded, its create revision copies the inserted data on
-# the server, and the form's data_version is bumped here when no rollup reads the form (checked
-# against the digest of the app's form set, so a form set changed meanwhile bumps later, after
-# the rollups, as the lone statement does). It answers what it did and the form set's digest.
+# PostgreSQL, one statement for what a create writes (with :check_form, nothing unless the form
+# still has the version the record was checked against): the unique values are claimed, the
+# record is inserted only when every claim succeeded, its create revision copies the inserted
+# data on the server, and the form's data_version is bumped here when no rollup reads the form
+# (checked against the digest of the app's form set, so a form set changed meanwhile bumps
+# later, after the rollups, as the lone statement does). It answers what it did.
 _PG_CREATE = """
-WITH claimed AS (
+WITH current_form AS (
+    SELECT FROM forms
+    WHERE id = :form_id AND workspace_id = :workspace_id AND version = :form_version),
+claimed AS (
     INSERT INTO unique_values (form_id, constraint_key, value_hash, record_id)
     SELECT :form_id, c.key, c.hash, :id
     FROM unnest(CAST(:claim_keys AS text[]), CAST(:claim_hashes AS text[])) AS c(key, hash)
+    WHERE EXISTS (SELECT FROM current_form) OR NOT :check_form
     ON CONFLICT DO NOTHING RETURNING constraint_key),
 form_set AS (SELECT ({digest}) AS digest),
 created AS (
@@ -144,6 +150,7 @@ created AS (
     SELECT :id, :workspace_id, :form_id, :data, 1, :form_version, :actor_id, :actor_id,
            :actor_id, :department_id, :now, :now
     WHERE (SELECT count(*) FROM claimed) = :claims
+      AND (EXISTS (SELECT FROM current_form) OR NOT :check_form)
     RETURNING id, data){revision},
 bumped AS (
     UPDATE forms SET data_version = data_version + 1
@@ -152,7 +159,8 @@ bumped AS (
     RETURNING id)
 SELECT (SELECT array_agg(constraint_key) FROM claimed) AS claimed,
        EXISTS (SELECT FROM created) AS created, EXISTS (SELECT FROM bumped) AS bumped,
-       (SELECT digest FROM form_set) AS form_set"""
+       (SELECT digest FROM form_set) AS form_set,
+       EXISTS (SELECT FROM current_form) AS form_current"""
 _PG_REVISION = """,
 revision AS (
     INSERT INTO record_revisions (id, workspace_id, record_id, form_id, version, action,
@@ -192,13 +200,15 @@ def _created_statements() -> tuple:
 
 
 def _insert_created(session: Session, form: Form, record_id: str, values: dict, actor: Actor,
-                    source: str, claims: dict[str, str]) -> tuple[Record, str | None, bool]:
+                    source: str, claims: dict[str, str], check_form: bool = False
+                    ) -> tuple[Record, str | None, bool]:
     """Write a new record and (when the form logs data) its create revision with Core statements
     (a unit-of-work flush of two new objects cost more than the rest of a create); on PostgreSQL
     in one statement with the unique `claims` and, when no rollup reads the form, the data
-    version bump. Returns the Record, in the session as a loaded, persistent object as if
-    flushed, the digest of the app's form set (PostgreSQL, else None) and whether the data
-    version was bumped. Conflict when another record holds a claimed value."""
+    version bump; with `check_form`, nothing unless the form still has the version and
+    workspace of `form` (else _StaleForm). Returns the Record, in the session as a loaded,
+    persistent object as if flushed, the digest of the app's form set (PostgreSQL, else None)
+    and whether the data version was bumped. Conflict when another record holds a value."""
     now = clock.now()
     row = {"id": record_id, "workspace_id": form.workspace_id, "form_id": form.id, "data": values,
            "version": 1, "form_version": form.version, "created_by": actor.user_id,
@@ -210,11 +220,14 @@ def _insert_created(session: Session, form: Form, record_id: str, values: dict, 
     if session.get_bind().dialect.name == "postgresql":
         params = {**row, "actor_id": actor.user_id, "now": now, "app_id": form.app_id,
                   "claim_keys": list(claims), "claim_hashes": list(claims.values()),
-                  "claims": len(claims), "quiet_form_set": rollups.quiet_form_set(form)}
+                  "claims": len(claims), "quiet_form_set": rollups.quiet_form_set(form),
+                  "check_form": check_form}
         if logged:
             params.update(rev_id=new_id(), source=source, changed=list(values), before=None)
         statement = _pg_create(logged)
         done = session.execute(statement, params).one()
+        if not done.form_current and check_form:
+            raise _StaleForm()
         if not done.created:
             # A value is taken, or its holder let it go meanwhile: settle the rest as a lone
             # claim does (Conflict when another record holds one), then write without claims.
@@ -239,9 +252,89 @@ def _insert_created(session: Session, form: Form, record_id: str, values: dict, 
     return record, form_set, bumped
 
 
+class _StaleForm(Exception):
+    """The form changed (new version, deleted) after the record was checked against it."""
+
+
+_FORM_COPIES_MAX = 1024
+# form id -> a detached copy of the form row as a create last read it (PostgreSQL)
+_form_copies: dict[str, Form] = {}
+
+
+def _remember_form(session: Session, form: Form) -> None:
+    known = _form_copies.get(form.id)
+    if session.get_bind().dialect.name != "postgresql" or (
+            known is not None and known.version == form.version
+            and known.workspace_id == form.workspace_id):
+        return
+    if compiled_form(session, form).serials:
+        # serial numbers are drawn before the write that checks the form: always read it first
+        _form_copies.pop(form.id, None)
+        return
+    if len(_form_copies) >= _FORM_COPIES_MAX:
+        _form_copies.clear()
+    copied = Form(**{c.key: getattr(form, c.key) for c in Form.__table__.columns})
+    make_transient_to_detached(copied)
+    _form_copies[form.id] = copied
+
+
+def _form_for_create(session: Session, actor: Actor, form_id: str) -> tuple[Form, bool]:
+    """The form to create a record in, and whether it is this process's copy of it, taken
+    without reading the row: on PostgreSQL the write itself checks that the form still has that
+    version in the actor's workspace (a definition changes only with a new version)."""
+    form_id = str(form_id)
+    copied = _form_copies.get(form_id)
+    if (copied is None or copied.workspace_id != actor.workspace_id
+            or session.get_bind().dialect.name != "postgresql"
+            or session.identity_map.get(identity_key(Form, form_id)) is not None):
+        return get_form(session, actor, form_id), False
+    form = session.merge(copied, load=False)
+    session.info.setdefault("pinned_forms", {})[form.id] = form
+    return form, True
+
+
 def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: str = "api",
            meta: dict | None = None) -> Record:
-    form = get_form(session, actor, form_id)
+    form, copied = _form_for_create(session, actor, form_id)
+    for _attempt in range(3):
+        try:
+            record_id, values, claims = _check_new(session, actor, form, data)
+        except FormloomError:
+            if not copied:
+                raise
+        else:
+            try:
+                record, form_set, bumped = _insert_created(
+                    session, form, record_id, values, actor, source, claims, check_form=copied)
+                break
+            except _StaleForm:
+                pass
+        # Checked against this process's copy of a form that has changed since (or, after an
+        # error, may have): nothing was written; read the form and check the record again.
+        _form_copies.pop(form.id, None)
+        session.expunge(form)
+        form, copied = get_form(session, actor, form_id), False
+    else:
+        raise Conflict(_("The form changed while the record was saved; try again",
+                         "保存记录时表单已被修改，请重试"))
+    if not copied:
+        _remember_form(session, form)
+    # a new record changes rollups only (lookups copy fields of records that already exist)
+    feeds, forms = rollups.feeds_rollups(session, form, form_set)
+    if feeds:
+        derived.propagate(session, form, [derived.Change(record_id, None, values)], meta,
+                          forms=forms)
+    if not bumped:
+        bump_data_version(session, form)
+    _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
+           meta)
+    return record
+
+
+def _check_new(session: Session, actor: Actor, form: Form, data: dict
+               ) -> tuple[str, dict, dict[str, str]]:
+    """(record id, checked data, unique claims still to make) of a new record. Writes nothing
+    for a form without serial numbers (the only forms create takes from its copies)."""
     permissions.require(actor, form, "create")
     cf = compiled_form(session, form)
     record_id = new_id()
@@ -258,18 +351,7 @@ def create(session: Session, actor: Actor, form_id: str, data: dict, *, source: 
             period = serials.period_of(f, today)
             values[f["key"]] = serials.render(f, period, serials.allocate(
                 session, form.id, f["key"], period))
-    record, form_set, bumped = _insert_created(session, form, record_id, values, actor, source,
-                                               claims)
-    # a new record changes rollups only (lookups copy fields of records that already exist)
-    feeds, forms = rollups.feeds_rollups(session, form, form_set)
-    if feeds:
-        derived.propagate(session, form, [derived.Change(record_id, None, values)], meta,
-                          forms=forms)
-    if not bumped:
-        bump_data_version(session, form)
-    _event(session, "record.created", form, record_id, values, None, list(values), source, actor,
-           meta)
-    return record
+    return record_id, values, claims
 
 
 def update(session: Session, actor: Actor, record_id: str, changes: dict, *,

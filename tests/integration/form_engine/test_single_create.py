@@ -60,3 +60,28 @@ def test_second_unique_taken_refuses_the_record_and_frees_the_first(api, make_fo
     assert [(h["action"], h["version"], h["before"], h["after"]["name"]) for h in history] == \
         [("create", 1, None, "b")]
     assert sorted(history[0]["changed"]) == sorted(again.json["data"])
+
+
+def test_create_after_a_definition_change_uses_the_new_version(api, make_form):
+    form = make_form([{"key": "qty", "type": "number"}], key="item")
+    url = f"/api/v1/forms/{form['id']}/records"
+    assert api.post(url, json={"data": {"qty": 1}}).status_code == 201  # the form is now known
+    r = api.put(f"/api/v1/forms/{form['id']}", json={"key": "item", "name": "I", "fields": [
+        {"key": "qty", "type": "number"},
+        {"key": "double", "type": "formula", "expression": "qty * 2", "result": "number"}]})
+    assert r.status_code == 200, r.json
+    # valid under both versions: the record is computed with the new one
+    created = api.post(url, json={"data": {"qty": 4}})
+    assert created.status_code == 201, created.json
+    assert created.json["data"]["double"] == 8
+    r = api.put(f"/api/v1/forms/{form['id']}", json={"key": "item", "name": "I", "fields": [
+        {"key": "qty", "type": "number"},
+        {"key": "double", "type": "formula", "expression": "qty * 2", "result": "number"},
+        {"key": "note", "type": "text"}]})
+    assert r.status_code == 200, r.json
+    # a field only the new version has is accepted
+    created = api.post(url, json={"data": {"qty": 5, "note": "new"}})
+    assert created.status_code == 201, created.json
+    assert created.json["data"]["note"] == "new"
+    assert api.delete(f"/api/v1/forms/{form['id']}?force=true").status_code in (200, 204)
+    assert api.post(url, json={"data": {"qty": 6}}).status_code == 404

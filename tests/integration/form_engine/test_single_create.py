@@ -85,3 +85,15 @@ def test_create_after_a_definition_change_uses_the_new_version(api, make_form):
     assert created.json["data"]["note"] == "new"
     assert api.delete(f"/api/v1/forms/{form['id']}?force=true").status_code in (200, 204)
     assert api.post(url, json={"data": {"qty": 6}}).status_code == 404
+
+
+def test_form_without_data_log_creates_records_without_revisions(api, make_form):
+    form = make_form([{"key": "name", "type": "text"}, {"key": "code", "type": "text",
+                                                        "unique": True}],
+                     settings={"data_log": False})
+    url = f"/api/v1/forms/{form['id']}/records"
+    created = api.post(url, json={"data": {"name": "a", "code": "x"}})
+    assert created.status_code == 201, created.json
+    assert api.get(f"/api/v1/records/{created.json['id']}/history").json == []
+    assert api.post(url, json={"data": {"name": "b", "code": "X"}}).status_code == 409
+    assert [r["data"]["name"] for r in api.get(url).json["items"]] == ["a"]

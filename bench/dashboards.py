@@ -21,9 +21,9 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import _redis_db as redis_db
 from bench.reports import make_database
 
-REDIS = os.environ.get("FORMLOOM_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 ORDERS_PER_CUSTOMER = 2.1  # what the demo generator makes on average
 BOARDS = ("overview", "rfm", "lifecycle", "journeys", "service", "sales")
 
@@ -38,7 +38,7 @@ def install(url: str, tmp: str, orders: int):
     from templates_lib.crm import demo
 
     upgrade(url)
-    flask_app = create_app({"DATABASE_URL": url, "REDIS_URL": REDIS, "INSTANCE_PATH": tmp,
+    flask_app = create_app({"DATABASE_URL": url, "REDIS_URL": redis_db.url(), "INSTANCE_PATH": tmp,
                             "SECRET_KEY": "bench"})
     client = flask_app.test_client()
     r = client.post("/api/v1/auth/signup", json={"email": f"{uuid.uuid4().hex[:8]}@b.io",

@@ -14,8 +14,9 @@ import uuid
 
 import sqlalchemy as sa
 
+from bench import _redis_db as redis_db
+
 PG = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 ORDERS_PER_CUSTOMER = 2.03  # what the generator makes on average (plan_orders, seed 42)
 
 
@@ -49,7 +50,7 @@ def install_crm(url: str):
 
     upgrade(url)
     flask_app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
-                            "REDIS_URL": REDIS})
+                            "REDIS_URL": redis_db.url()})
     with flask_app.app_context(), unit_of_work() as s:
         ws = Workspace(name="bench")
         s.add(ws)

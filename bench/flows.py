@@ -17,9 +17,9 @@ import uuid
 
 import sqlalchemy as sa
 
+from bench import _redis_db as redis_db
+
 PG = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_SERVER = os.environ.get("FORMLOOM_BENCH_REDIS", "redis://127.0.0.1:6379")
-CLAIM_KEY = "formloom:test-claim"   # the key tests/conftest.py claims Redis DB indexes with
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FLOW = {"key": "journey", "name": "Journey", "trigger": {"type": "manual", "form": "customer"},
         "nodes": [{"id": "big", "type": "condition", "expression": "total_spent > 100"},
@@ -36,20 +36,6 @@ FLOW = {"key": "journey", "name": "Journey", "trigger": {"type": "manual", "form
 
 def noop() -> None:
     return None
-
-
-def _claim_redis() -> str:
-    """A Redis DB index no test run or other benchmark uses now: the benchmark flushes it."""
-    import atexit
-
-    import redis
-
-    for index in range(1, 16):
-        client = redis.Redis.from_url(f"{REDIS_SERVER}/{index}")
-        if client.set(CLAIM_KEY, f"bench:{os.getpid()}", nx=True, ex=3600):
-            atexit.register(lambda c=client: c.delete(CLAIM_KEY))
-            return f"{REDIS_SERVER}/{index}"
-    raise RuntimeError("every Redis DB index is claimed")
 
 
 def _database() -> str:
@@ -162,7 +148,7 @@ def bench(records: int, customers: int, latency_samples: int, quick: bool) -> di
     from app.models import Flow, FlowRun, Message, Record, StepRun
 
     url = _database()
-    redis_url = _claim_redis()
+    redis_url = redis_db.url()
     app = create_app({"DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
                       "FLOW_RATE_LIMIT_PER_MINUTE": 10 ** 9})
     out: dict = {}
@@ -170,7 +156,7 @@ def bench(records: int, customers: int, latency_samples: int, quick: bool) -> di
         with app.app_context():
             conn = redis()
             conn.flushdb()
-            conn.set(CLAIM_KEY, f"bench:{os.getpid()}", ex=3600)
+            conn.set(redis_db.CLAIM_KEY, f"bench:{os.getpid()}", ex=3600)
             actor, app_id, form_id = _world(app)
             out["bulk_create_events"] = _bulk_events(actor, app_id, conn, 200 if quick else 1000)
             # RQ no-op baseline, same worker class

@@ -31,11 +31,11 @@ from pathlib import Path
 
 import psutil
 
+from bench import _redis_db as redis_db
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_BASE = os.environ.get("FORMLOOM_BENCH_REDIS", "redis://127.0.0.1:6379")
-REDIS_DB = int(os.environ.get("FORMLOOM_BENCH_REDIS_DB", "8"))  # flushed: a dedicated index
 SEED_RECORDS = 2000
 FIELDS = ([{"key": "name", "type": "text"}, {"key": "phone", "type": "text"},
            {"key": "city", "type": "select", "options": ["上海", "北京", "深圳", "杭州"]},
@@ -97,23 +97,21 @@ class Client:
 
 
 class Server:
-    """`formloom run` on a fresh PostgreSQL database and a flushed Redis index."""
+    """`formloom run` on a fresh PostgreSQL database and a Redis index of its own (emptied)."""
 
     def __init__(self, workers: int):
-        import redis
         import sqlalchemy as sa
 
         self.db = f"formloom_load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{self.db}"'))
-        redis.Redis.from_url(f"{REDIS_BASE}/{REDIS_DB}").flushdb()
         self.instance = Path(f"/tmp/{self.db}")
         self.instance.mkdir()
         self.port = _free_port()
         env = {**os.environ, "INSTANCE_PATH": str(self.instance), "SECRET_KEY": uuid.uuid4().hex,
                "DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + f"/{self.db}",
-               "REDIS_URL": f"{REDIS_BASE}/{REDIS_DB}", "BASE_URL": f"http://127.0.0.1:{self.port}"}
+               "REDIS_URL": redis_db.url(), "BASE_URL": f"http://127.0.0.1:{self.port}"}
         self.log = open(self.instance / "server.log", "w")
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "formloom"), "run", "--port", str(self.port),

@@ -27,9 +27,10 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from bench import _redis_db as redis_db
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PG = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 FIELDS = ([{"key": f"t{i}", "type": "text"} for i in range(7)]
           + [{"key": "n0", "type": "number", "indexed": True}]
           + [{"key": f"n{i}", "type": "number"} for i in range(1, 6)]
@@ -181,7 +182,7 @@ def setup(url: str) -> tuple[str, str, str]:
     from app import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
-                      "REDIS_URL": REDIS})
+                      "REDIS_URL": redis_db.url()})
     client = app.test_client()
     r = client.post("/api/v1/auth/signup", json={"email": f"{uuid.uuid4().hex[:8]}@b.io",
                                                  "password": "correct-horse-1", "name": "B",
@@ -331,7 +332,7 @@ def main() -> None:
             c.execute(sa.text("CREATE TABLE baseline (id text PRIMARY KEY, data jsonb)"))
         token, form_id, workspace_id = setup(url)
         auth = {"Authorization": f"Bearer {token}"}
-        env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "SECRET_KEY": "bench",
+        env = {"DATABASE_URL": url, "REDIS_URL": redis_db.url(), "SECRET_KEY": "bench",
                "BENCH_DB_URL": url}
         ours = Server("wsgi:app", env)
         servers.append(ours)

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import _redis_db as redis_db
+
 PG_ADMIN = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS = os.environ.get("FORMLOOM_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 CHANNELS = ["门店", "天猫", "京东", "小程序", "公众号", "抖音"]
 AS_OF = "2025-06-30"
 ORDER_FORM = {"key": "order", "name": "Order", "fields": [
@@ -226,7 +227,7 @@ def run_for(kind: str, n: int, quick: bool, repeat: int) -> dict:
             t0 = time.perf_counter()
             ws, app_id = load(url, n)
             print(f"[{kind}] loaded {n:,} orders in {time.perf_counter() - t0:.1f} s")
-            app = create_app({"DATABASE_URL": url, "REDIS_URL": REDIS, "INSTANCE_PATH": tmp,
+            app = create_app({"DATABASE_URL": url, "REDIS_URL": redis_db.url(), "INSTANCE_PATH": tmp,
                               "SECRET_KEY": "bench"})
             out = {"load_average": [round(x, 2) for x in os.getloadavg()]}
             engine = get_engine(url)

@@ -166,13 +166,10 @@ def _kinds(fmap: dict[str, FieldInfo], keys: set) -> set[tuple[str, str]]:
 
 
 def promotion_pending(session: Session) -> bool:
-    """Whether the typed columns (and on SQLite the covering indexes) differ from what saved
-    dashboards want."""
+    """Whether the typed columns or the covering indexes differ from what saved dashboards want."""
     want = {typed_columns.column_name(kind, key) for kind, key in wanted_columns(session)}
     if want != typed_columns.existing(session):
         return True
-    if session.get_bind().dialect.name == "postgresql":
-        return False
     return set(covering_wanted(session)) != _covering_existing(session)
 
 
@@ -188,15 +185,21 @@ def schedule_promotion(session: Session) -> bool:
 
 
 def promote() -> dict:
-    """The job: add and drop typed columns (and on SQLite covering indexes) to match saved
-    dashboards (idempotent)."""
+    """The job: add and drop typed columns and covering indexes to match saved dashboards
+    (idempotent)."""
     from app.extensions import unit_of_work
 
     with unit_of_work() as session:
+        bind = session.get_bind()
         added, dropped = typed_columns.apply(session, wanted_columns(session))
-        if session.get_bind().dialect.name != "postgresql":
-            made, removed = sync_covering(session)
-            added, dropped = added + made, dropped + removed
+        made, removed = sync_covering(session)
+        added, dropped = added + made, dropped + removed
+    if made and bind.dialect.name == "postgresql":
+        # An index-only scan skips the table only for pages the visibility map marks all-visible,
+        # and a column's rewrite leaves none marked: VACUUM marks them (outside a transaction).
+        engine = getattr(bind, "engine", bind)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM (ANALYZE) records"))
     if added or dropped:
         log.info("hot fields: typed columns added %s, dropped %s", added, dropped)
     return {"added": added, "dropped": dropped}
@@ -222,7 +225,7 @@ def catch_up() -> None:
         promote()
 
 
-# --- covering indexes (SQLite) ----------------------------------------------------------------
+# --- covering indexes --------------------------------------------------------------------------
 #
 # SQLite's typed columns are VIRTUAL (computed on read), but an index stores their values, and a
 # statement reading only columns of one index is answered from that index alone: no table row and
@@ -234,6 +237,9 @@ def catch_up() -> None:
 # index. Widgets an index already serves (same leading columns, subset of its columns) share it.
 # A viewer with a narrower data scope (owner, department) or a widget with an array or subform
 # field reads the table (as before, through the same columns).
+# PostgreSQL gets the same indexes: its index-only scans read them instead of the wide records
+# rows (bench Q2 at 1M orders, EXPLAIN ANALYZE: 396 -> 140-154 ms, typed table 130-135 ms), as
+# far as the visibility map allows (the job VACUUMs after adding them; autovacuum keeps it up).
 
 COVER_PREFIX = "ix_rcv_"
 MAX_COVERING_PER_FORM = 8  # each is written on every record write of its form
@@ -310,16 +316,23 @@ def covering_wanted(session: Session) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def _covering_existing(session: Session) -> set[str]:
+    if session.get_bind().dialect.name == "postgresql":
+        return set(session.scalars(sa.text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'records' "
+            "AND indexname LIKE 'ix\\_rcv\\_%'")))
     return set(session.scalars(sa.text(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' "
         "AND name LIKE 'ix\\_rcv\\_%' ESCAPE '\\'")))
 
 
 def sync_covering(session: Session) -> tuple[list[str], list[str]]:
-    """SQLite: create and drop covering indexes to match saved widgets; (created, dropped)."""
+    """Create and drop covering indexes to match saved widgets; (created, dropped)."""
     session.info.pop(_COVERING_CACHE, None)
+    postgres = session.get_bind().dialect.name == "postgresql"
     want = covering_wanted(session)
     have = _covering_existing(session)
+    if postgres and (set(want) != have):
+        session.execute(sa.text(f"SET LOCAL lock_timeout = '{typed_columns.LOCK_TIMEOUT}'"))
     dropped = sorted(have - set(want))
     for name in dropped:
         session.execute(sa.text(f'DROP INDEX IF EXISTS "{name}"'))
@@ -329,7 +342,9 @@ def sync_covering(session: Session) -> tuple[list[str], list[str]]:
         cols = ", ".join(f'"{c}"' for c in columns)
         session.execute(sa.text(f'CREATE INDEX IF NOT EXISTS "{name}" ON records '
                                 f"(form_id, workspace_id, {cols})"))
-    if created:
+    if created and postgres:
+        session.execute(sa.text("ANALYZE records"))
+    elif created:
         # Statistics for the planner to pick among the new indexes (sampled, not a full scan).
         session.execute(sa.text("PRAGMA analysis_limit = 1000"))
         session.execute(sa.text("ANALYZE records"))

@@ -1,5 +1,6 @@
-"""gunicorn settings, read from the working directory by `formloom web` / `formloom run` and by
-the benchmarks (elsewhere pass `-c gunicorn.conf.py`); the command line overrides them.
+"""gunicorn settings, passed explicitly by `formloom web` / `formloom run` (from any working
+directory) and by the benchmarks (elsewhere pass `-c gunicorn.conf.py`); the command line
+overrides them.
 
 Threaded workers: a record write waits on several PostgreSQL round trips and its COMMIT, and a
 sync worker sits idle meanwhile (and closes the HTTP connection after every response). With 4

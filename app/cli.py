@@ -103,7 +103,11 @@ def worker(burst: bool, fork: bool, queues: str) -> None:
 @click.option("--processes", default=2, show_default=True, type=int)
 def web(host: str, port: int, processes: int) -> None:
     """Run the web server (gunicorn)."""
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(processes),
+    # The project's gunicorn.conf.py and wsgi.py, from whatever directory this is started in.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn",
+                               "-c", os.path.join(root, "gunicorn.conf.py"), "--chdir", root,
+                               "--workers", str(processes),
                                "--bind", f"{host}:{port}", "--access-logfile", "-",
                                "--graceful-timeout", "5", "wsgi:app"])
 

@@ -242,7 +242,7 @@ def catch_up() -> None:
 # far as the visibility map allows (the job VACUUMs after adding them; autovacuum keeps it up).
 
 COVER_PREFIX = "ix_rcv_"
-MAX_COVERING_PER_FORM = 8  # each is written on every record write of its form
+MAX_COVERING_PER_FORM = 8  # not partial: each is written on every record write, of any form
 
 
 def _column_of(fmap: dict[str, FieldInfo], key) -> str | None | bool:

@@ -221,6 +221,11 @@ def part_a(port: int, base_port: int, auth: dict, form_id: str, n: int, threads:
 def part_b(url: str, port: int, auth: dict, form_id: str, batches: int) -> dict:
     rows = [row(i) for i in range(batches * 1000)]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    # One request not timed: the first one a server process answers loads and compiles what
+    # every later one reuses (about 2 s against 0.15 s), and part (a) warms up the same way.
+    warm = {"records": [{"data": row(3_000_000 + i)} for i in range(1000)]}
+    status, answer = post(conn, f"/api/v1/forms/{form_id}/records/bulk", warm, auth)
+    assert status == 201 and answer["count"] == 1000, (status, answer)
     timings = []
     for b in range(batches):
         body = {"records": [{"data": d} for d in rows[b * 1000:(b + 1) * 1000]]}
@@ -239,6 +244,8 @@ def part_b(url: str, port: int, auth: dict, form_id: str, batches: int) -> dict:
     engine.dispose()
     ours = len(rows) / sum(timings)
     return {"b_bulk_rows_per_s": round(ours), "b_best_batch_rows_per_s": round(1000 / min(timings)),
+            "b_median_batch_rows_per_s": round(1000 / statistics.median(timings)),
+            "b_batch_ms": [round(t * 1000) for t in timings],
             "b_executemany_rows_per_s": round(baseline), "b_ratio": round(ours / baseline, 2)}
 
 

@@ -98,6 +98,18 @@ def publish_many_after_commit(session: Session, event: str, payloads: list[dict[
     pending.extend((event, {**p, "outbox_id": i}) for i, p in kept)
 
 
+def publish_form_batch_after_commit(session: Session, event: str, form_part: dict[str, Any],
+                                    record_parts: Callable[[], list[dict[str, Any]]]) -> None:
+    """publish_many_after_commit for the events of one form's records, each payload being
+    `form_part` (workspace, app, form, source, actor...) plus its record's part. Who hears a
+    record event is decided by its form (flow triggers, awaited forms, webhooks), so the question
+    is asked once, and a batch nobody hears never builds its thousand payloads."""
+    heard = _hearing(session, event, [form_part])[0] if _hearing is not None else True
+    if not heard and not (_handlers.get(event) or _handlers.get("*")):
+        return
+    publish_many_after_commit(session, event, [{**form_part, **part} for part in record_parts()])
+
+
 def deliver(event: str, payload: dict[str, Any]) -> None:
     for handler in list(_handlers.get(event, ())) + list(_handlers.get("*", ())):
         try:

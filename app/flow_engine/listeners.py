@@ -39,6 +39,8 @@ class Listeners:
                 if event in h[2] and (h[1] is None or h[1] == payload.get("form_id"))]
 
     def hears(self, event: str, payload: dict) -> bool:
+        # Decided by the event's form alone (workspace, app, form): app.events asks once for a
+        # batch of one form's records.
         return bool(self.flows_for(event, payload.get("form_id")) or self.waits_for(event, payload)
                     or self.hooks_for(event, payload))
 

@@ -150,11 +150,11 @@ def _save(session, actor, form, cf, created, source, meta) -> None:
                  source, now, changed, None, text)
                 for (rev_id, record_id), (_id, text) in zip(revisions, encoded)])
     meta = meta or {}
-    events.publish_many_after_commit(session, "record.created", [
-        {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
-         "form_key": form.key, "record_id": record_id, "data": data, "old": None,
-         "changed": list(data), "source": source, "actor_id": actor.user_id,
-         "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}
+    events.publish_form_batch_after_commit(session, "record.created", {
+        "workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
+        "form_key": form.key, "old": None, "source": source, "actor_id": actor.user_id,
+        "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}, lambda: [
+        {"record_id": record_id, "data": data, "changed": list(data)}
         for record_id, data in created])
     derived.propagate(session, form, [derived.Change(record_id, None, data)
                                       for record_id, data in created], meta)

